@@ -1,0 +1,47 @@
+# The README's two commands: `make run` (set up + main job) and `make test` (every check).
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+export DBT_PROFILES_DIR := $(CURDIR)
+export DBT_PROJECT_DIR := $(CURDIR)
+# Quiet, single-threaded BLAS/OpenMP: 2-core machines thrash with the defaults.
+export OMP_NUM_THREADS ?= 1
+export OMP_WAIT_POLICY ?= passive
+
+.PHONY: run test install build docs lint pytest sample clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+## make run: set up (first time) and run the main job on the bundled sample
+run: install build docs
+
+build: install
+	$(BIN)/dbt build
+
+docs: install
+	$(BIN)/dbt docs generate
+
+## make test: lint (ruff, sqlfluff), dbt build with every test, pytest
+test: install lint build pytest
+
+lint: install
+	$(BIN)/ruff check segmentation
+	$(BIN)/ruff format --check segmentation
+	$(BIN)/sqlfluff lint models macros tests analyses
+
+pytest: install
+	$(BIN)/python -m pytest -q
+
+## make sample: regenerate the committed sample data in seeds/ (byte-identical)
+sample: install
+	$(BIN)/python -m segmentation.synth --out seeds
+
+clean:
+	rm -rf target logs .venv segmentation.duckdb

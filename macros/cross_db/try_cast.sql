@@ -1,0 +1,42 @@
+{#- A cast that yields null instead of failing on a value it cannot parse.
+    dbt.safe_cast compiles to a plain (raising) cast on DuckDB, so we dispatch our own. -#}
+{% macro try_cast_as(expression, data_type) -%}
+    {{ return(adapter.dispatch('try_cast_as', 'segmentation')(expression, data_type)) }}
+{%- endmacro %}
+
+{% macro default__try_cast_as(expression, data_type) -%}
+    cast({{ expression }} as {{ data_type }})
+{%- endmacro %}
+
+{% macro duckdb__try_cast_as(expression, data_type) -%}
+    try_cast({{ expression }} as {{ data_type }})
+{%- endmacro %}
+
+{% macro spark__try_cast_as(expression, data_type) -%}
+    try_cast({{ expression }} as {{ data_type }})
+{%- endmacro %}
+
+{% macro snowflake__try_cast_as(expression, data_type) -%}
+    try_cast(cast({{ expression }} as varchar) as {{ data_type }})
+{%- endmacro %}
+
+{% macro bigquery__try_cast_as(expression, data_type) -%}
+    safe_cast({{ expression }} as {{ data_type }})
+{%- endmacro %}
+
+
+{#- Blank-like text ('', 'null', 'none', 'n/a', 'nan', 'unknown') becomes null; the rest
+    is trimmed. Used for identifiers and free-text inputs. -#}
+{% macro clean_text(column_name, lowercase=false) -%}
+    case
+        when lower(trim({{ column_name }})) in ('', 'null', 'none', 'n/a', 'na', 'nan', 'unknown')
+            then null
+        else {% if lowercase %}lower(trim({{ column_name }})){% else %}trim({{ column_name }}){% endif %}
+    end
+{%- endmacro %}
+
+
+{#- Categorical text: trimmed, lower case, inner spaces and dashes as underscores. -#}
+{% macro clean_category(column_name) -%}
+    replace(replace({{ clean_text(column_name, lowercase=true) }}, ' ', '_'), '-', '_')
+{%- endmacro %}

@@ -1,0 +1,91 @@
+{#- One row per distinct raw order line. Exact duplicate raw rows collapse into one row
+    (raw_row_count says how many); every row carries a rejection_reason or null. -#}
+with
+
+source as (
+    {{ raw_input('orders') }}
+),
+
+collapsed as (
+    select
+        order_id,
+        customer_id,
+        ordered_at,
+        amount,
+        quantity,
+        product_category,
+        channel,
+        status,
+        count(*) as raw_row_count
+    from source
+    group by
+        order_id,
+        customer_id,
+        ordered_at,
+        amount,
+        quantity,
+        product_category,
+        channel,
+        status
+),
+
+parsed as (
+    select
+        {{ clean_text('order_id') }} as order_id,
+        {{ clean_text('customer_id') }} as customer_id,
+        {{ try_cast_as('trim(ordered_at)', dbt.type_timestamp()) }} as ordered_at,
+        {{ try_cast_as('trim(amount)', dbt.type_numeric()) }} as amount,
+        {{ try_cast_as('trim(quantity)', dbt.type_int()) }} as quantity,
+        {{ clean_category('product_category') }} as product_category,
+        {{ clean_category('channel') }} as channel,
+        {{ clean_category('status') }} as status,
+        order_id as raw_order_id,
+        customer_id as raw_customer_id,
+        ordered_at as raw_ordered_at,
+        amount as raw_amount,
+        quantity as raw_quantity,
+        product_category as raw_product_category,
+        channel as raw_channel,
+        status as raw_status,
+        raw_row_count
+    from collapsed
+),
+
+flagged as (
+    select
+        *,
+        case
+            when order_id is null then 'missing_order_id'
+            when customer_id is null then 'missing_customer_id'
+            when {{ clean_text('raw_ordered_at') }} is null then 'missing_ordered_at'
+            when ordered_at is null then 'unparseable_ordered_at'
+            when ordered_at > {{ dbt.current_timestamp() }} then 'ordered_in_the_future'
+            when {{ clean_text('raw_amount') }} is null then 'missing_amount'
+            when amount is null then 'unparseable_amount'
+            when amount <= 0 then 'non_positive_amount'
+            when {{ clean_text('raw_quantity') }} is not null and quantity is null
+                then 'unparseable_quantity'
+            when quantity <= 0 then 'non_positive_quantity'
+        end as rejection_reason,
+        case
+            when status in ('cancelled', 'canceled', 'void', 'voided') then 'cancelled'
+            when status in ('returned', 'refunded', 'return', 'refund') then 'returned'
+            else 'completed'
+        end as status_group
+    from parsed
+),
+
+final as (
+    select
+        {{ dbt.concat([
+            "coalesce(raw_order_id, '')",
+            "'#'",
+            "cast(row_number() over (partition by raw_order_id order by "
+            ~ "raw_customer_id, raw_ordered_at, raw_amount, raw_quantity, raw_product_category, "
+            ~ "raw_channel, raw_status) as " ~ dbt.type_string() ~ ")"
+        ]) }} as order_line_id,
+        *
+    from flagged
+)
+
+select * from final

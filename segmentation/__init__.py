@@ -1,0 +1,1 @@
+"""Customer segmentation: the Python half of the dbt project (sample data, ML)."""
