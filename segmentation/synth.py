@@ -213,11 +213,11 @@ SEGMENTS: tuple[SegmentProfile, ...] = (
         span_days=(800, 1090),
         first_order_max_days=_WINDOW_DAYS,
         unit_price=85.0,
-        category_weights=(0.25, 0.25, 0.15, 0.10, 0.05, 0.20),
-        channel_weights=(0.45, 0.40, 0.15),
-        cancel_rate=0.02,
-        return_rate=0.04,
-        event_probability=0.92,
+        category_weights=(0.30, 0.15, 0.15, 0.08, 0.04, 0.28),
+        channel_weights=(0.40, 0.50, 0.10),
+        cancel_rate=0.03,
+        return_rate=0.05,
+        event_probability=0.97,
         event_mean=22.0,
         event_weights=(0.30, 0.20, 0.10, 0.15, 0.25),
         survey_probability=0.45,
@@ -236,12 +236,12 @@ SEGMENTS: tuple[SegmentProfile, ...] = (
         span_days=(400, 1000),
         first_order_max_days=_WINDOW_DAYS,
         unit_price=40.0,
-        category_weights=(0.12, 0.32, 0.22, 0.14, 0.05, 0.15),
-        channel_weights=(0.60, 0.22, 0.18),
+        category_weights=(0.08, 0.42, 0.28, 0.12, 0.04, 0.06),
+        channel_weights=(0.75, 0.12, 0.13),
         cancel_rate=0.03,
-        return_rate=0.04,
-        event_probability=0.75,
-        event_mean=12.0,
+        return_rate=0.05,
+        event_probability=0.92,
+        event_mean=14.0,
         event_weights=(0.35, 0.25, 0.10, 0.15, 0.15),
         survey_probability=0.35,
         interest_weights=(0.20, 0.10, 0.25, 0.15, 0.20, 0.10),
@@ -259,10 +259,10 @@ SEGMENTS: tuple[SegmentProfile, ...] = (
         span_days=(0, 60),
         first_order_max_days=90,
         unit_price=36.0,
-        category_weights=(0.15, 0.30, 0.15, 0.20, 0.05, 0.15),
-        channel_weights=(0.55, 0.35, 0.10),
-        cancel_rate=0.04,
-        return_rate=0.03,
+        category_weights=(0.10, 0.45, 0.10, 0.25, 0.04, 0.06),
+        channel_weights=(0.50, 0.45, 0.05),
+        cancel_rate=0.01,
+        return_rate=0.01,
         event_probability=0.60,
         event_mean=9.0,
         event_weights=(0.45, 0.15, 0.05, 0.20, 0.15),
@@ -286,7 +286,7 @@ SEGMENTS: tuple[SegmentProfile, ...] = (
         channel_weights=(0.55, 0.20, 0.25),
         cancel_rate=0.03,
         return_rate=0.06,
-        event_probability=0.40,
+        event_probability=0.30,
         event_mean=6.0,
         event_weights=(0.25, 0.50, 0.10, 0.10, 0.05),
         survey_probability=0.25,
@@ -305,11 +305,11 @@ SEGMENTS: tuple[SegmentProfile, ...] = (
         span_days=(20, 200),
         first_order_max_days=_WINDOW_DAYS,
         unit_price=210.0,
-        category_weights=(0.45, 0.05, 0.35, 0.03, 0.02, 0.10),
-        channel_weights=(0.15, 0.10, 0.75),
-        cancel_rate=0.03,
-        return_rate=0.10,
-        event_probability=0.20,
+        category_weights=(0.50, 0.03, 0.40, 0.02, 0.01, 0.04),
+        channel_weights=(0.10, 0.05, 0.85),
+        cancel_rate=0.01,
+        return_rate=0.02,
+        event_probability=0.15,
         event_mean=3.0,
         event_weights=(0.20, 0.60, 0.10, 0.05, 0.05),
         survey_probability=0.20,
@@ -328,11 +328,11 @@ SEGMENTS: tuple[SegmentProfile, ...] = (
         span_days=(250, 1000),
         first_order_max_days=_WINDOW_DAYS,
         unit_price=14.0,
-        category_weights=(0.04, 0.10, 0.06, 0.30, 0.45, 0.05),
-        channel_weights=(0.20, 0.70, 0.10),
+        category_weights=(0.03, 0.08, 0.04, 0.32, 0.50, 0.03),
+        channel_weights=(0.15, 0.78, 0.07),
         cancel_rate=0.03,
         return_rate=0.02,
-        event_probability=0.85,
+        event_probability=0.95,
         event_mean=18.0,
         event_weights=(0.15, 0.15, 0.10, 0.15, 0.45),
         survey_probability=0.35,
@@ -890,7 +890,7 @@ def _draw_plan(rng: np.random.Generator, n_customers: int) -> _Plan:
         recency[latest] = 1
     categories = _dirichlet_rows(rng, _segment_table("category_weights")[segment], 25.0)
     channels = _dirichlet_rows(rng, _segment_table("channel_weights")[segment], 15.0)
-    spend_level = rng.lognormal(0.0, 0.25, size=n_customers)
+    spend_level = rng.lognormal(0.0, 0.15, size=n_customers)
     return _Plan(segment, n_orders, recency, first, categories, channels, spend_level)
 
 
@@ -1235,3 +1235,634 @@ def _build_orders(
     )
     lines = pd.concat([lines, lines.iloc[np.sort(copies)]], ignore_index=True)
     return _sort_frame(lines, ["order_number", "line"], COLUMNS["raw_orders"])
+
+
+# --- customers -------------------------------------------------------------------------
+
+_GENDER_WEIGHTS = (0.49, 0.48, 0.03)
+_OCCUPATION_WEIGHTS = {
+    "young": (0.05, 0.0, 0.10, 0.10, 0.15, 0.05, 0.55, 0.0),
+    "working": (0.28, 0.15, 0.15, 0.12, 0.15, 0.10, 0.02, 0.03),
+    "senior": (0.05, 0.05, 0.0, 0.0, 0.0, 0.05, 0.0, 0.85),
+}
+_EDUCATION_WEIGHTS = {
+    "default": (0.30, 0.35, 0.20, 0.05, 0.10),
+    "high_income": (0.15, 0.35, 0.33, 0.10, 0.07),
+}
+_MARITAL_WEIGHTS = {
+    "young": (0.70, 0.27, 0.03, 0.0),
+    "middle": (0.25, 0.58, 0.15, 0.02),
+    "senior": (0.10, 0.60, 0.12, 0.18),
+}
+_EARLIEST_SIGN_UP_DAYS = int((_EXTRACT_DAY - np.datetime64("2019-01-01", "D")).astype(int))
+
+
+def _age_band_weights(
+    age: np.ndarray, bands: dict[str, tuple[float, ...]], young: float, senior: float
+) -> np.ndarray:
+    """Per-person category weights chosen by age band.
+
+    Parameters
+    ----------
+    age : numpy.ndarray
+        Age in years.
+    bands : dict
+        Weights for the ``young``, middle (second key) and ``senior`` bands.
+    young, senior : float
+        Upper bound of the young band and lower bound of the senior band.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n, k)`` probability matrix.
+    """
+    young_w, middle_w, senior_w = (np.array(weights) for weights in bands.values())
+    rows = np.where(age[:, None] < young, young_w, np.where(age[:, None] >= senior, senior_w, middle_w))
+    return _probabilities(rows)
+
+
+def _email_local_part(first: str, last: str, pattern: float, number: int) -> str:
+    """Build the local part of a fake e-mail address.
+
+    Parameters
+    ----------
+    first, last : str
+        Person's names.
+    pattern : float
+        Uniform draw choosing the pattern.
+    number : int
+        Two-digit number some patterns append.
+
+    Returns
+    -------
+    str
+        ASCII lower-case local part.
+    """
+    first_ascii = first.lower().translate(_ASCII_FOLD)
+    last_ascii = last.lower().translate(_ASCII_FOLD)
+    if pattern < 0.35:
+        return f"{first_ascii}.{last_ascii}"
+    if pattern < 0.55:
+        return f"{first_ascii}{last_ascii}{number:02d}"
+    if pattern < 0.75:
+        return f"{first_ascii[0]}.{last_ascii}"
+    return f"{first_ascii}_{last_ascii}{number:02d}"
+
+
+def _draw_identity(rng: np.random.Generator, gender: np.ndarray) -> pd.DataFrame:
+    """Draw fake names, contact details and geography.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Source of randomness.
+    gender : numpy.ndarray
+        Gender codes into :data:`GENDERS`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Text columns ``name``, ``email``, ``phone``, ``street_address``, ``country``,
+        ``region``, ``city`` and the helper code ``country_code``.
+    """
+    size = len(gender)
+    country = _pick(rng, [country.weight for country in _COUNTRIES], size)
+    draws = rng.random((size, 10))
+    numbers = rng.integers(0, 10_000_000, size=size)
+    records = []
+    for i in range(size):
+        place = _COUNTRIES[country[i]]
+        language = place.language
+        # non-binary people get a first name from either list
+        name_gender = GENDERS[gender[i]] if gender[i] < 2 else GENDERS[int(draws[i, 0] < 0.5)]
+        firsts = _FIRST_NAMES[(language, name_gender)]
+        lasts = _LAST_NAMES[language]
+        first = firsts[int(draws[i, 1] * len(firsts))]
+        last = lasts[int(draws[i, 2] * len(lasts))]
+        region, cities = place.regions[int(draws[i, 3] * len(place.regions))]
+        city_weights = np.cumsum(_probabilities(_CITY_WEIGHTS[: len(cities)]))
+        city = cities[min(int((draws[i, 4] > city_weights).sum()), len(cities) - 1)]
+        street = _STREETS[language][int(draws[i, 5] * len(_STREETS[language]))]
+        suffix = _STREET_SUFFIXES[language][int(draws[i, 6] * len(_STREET_SUFFIXES[language]))]
+        house = 1 + int(draws[i, 7] ** 2 * 240)
+        area = place.area_codes[int(draws[i, 8] * len(place.area_codes))]
+        number = int(numbers[i])
+        if place.phone_prefix == "+1":
+            phone = f"+1 {area}-555-{number % 10_000:04d}"
+        elif place.phone_prefix == "+44":
+            phone = f"+44 {area} {number % 1_000_000:06d}"
+        else:
+            phone = f"+49 {area} {number:07d}"
+        address = f"{street}{suffix} {house}" if language == "de" else f"{house} {street} {suffix}"
+        local = _email_local_part(first, last, float(draws[i, 9]), number % 100)
+        domain = _EMAIL_DOMAINS[number % len(_EMAIL_DOMAINS)]
+        records.append((f"{first} {last}", f"{local}@{domain}", phone, address, place.name, region, city))
+    identity = pd.DataFrame(
+        records,
+        columns=["name", "email", "phone", "street_address", "country", "region", "city"],
+        dtype=object,
+    )
+    identity["country_code"] = country
+    return identity
+
+
+def _unique_emails(emails: pd.Series, numbers: np.ndarray) -> pd.Series:
+    """Make e-mail addresses unique by adding the record number to repeats.
+
+    Parameters
+    ----------
+    emails : pandas.Series
+        Candidate addresses.
+    numbers : numpy.ndarray
+        Distinct record numbers.
+
+    Returns
+    -------
+    pandas.Series
+        Addresses, unique.
+    """
+    repeated = emails.duplicated(keep="first").to_numpy()
+    fixed = [
+        email.replace("@", f".{number}@") if again else email
+        for email, number, again in zip(emails.tolist(), numbers.tolist(), repeated, strict=True)
+    ]
+    return pd.Series(fixed, index=emails.index, dtype=object)
+
+
+def _blank_some(rng: np.random.Generator, values: np.ndarray, rate: float) -> np.ndarray:
+    """Blank out a share of text values.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Source of randomness.
+    values : numpy.ndarray
+        Text values.
+    rate : float
+        Share to blank.
+
+    Returns
+    -------
+    numpy.ndarray
+        Object array with some values replaced by ``""``.
+    """
+    return np.where(rng.random(len(values)) < rate, "", values).astype(object)
+
+
+def _draw_people(
+    rng: np.random.Generator, segment: np.ndarray, first_order_days: np.ndarray
+) -> pd.DataFrame:
+    """Draw customer records (without ids) with mildly segment-tilted demographics.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Source of randomness.
+    segment : numpy.ndarray
+        Segment index of each person.
+    first_order_days : numpy.ndarray
+        Days between each person's first order and the extract.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Published text columns except ``customer_id``, plus helpers ``country_code``
+        and ``sign_up_days``.
+    """
+    size = len(segment)
+    gender = _pick(rng, _GENDER_WEIGHTS, size)
+    people = _draw_identity(rng, gender)
+    age = np.clip(rng.normal(_segment_table("age_mean")[segment], 12.0), 18.05, 85.95)
+    birth_days = np.rint(age * _DAYS_PER_YEAR).astype(int)
+    birth_date = _format_dates(birth_days)
+    bad_birth = rng.random(size) < 0.005
+    birth_date[bad_birth] = [
+        BAD_BIRTH_DATE_TEMPLATES[int(rng.integers(len(BAD_BIRTH_DATE_TEMPLATES)))].format(
+            year=text[:4]
+        )
+        for text in birth_date[bad_birth]
+    ]
+    people["birth_date"] = _blank_some(rng, birth_date, 0.03)
+    gender_text = np.array(GENDERS, dtype=object)[gender]
+    messy_gender = rng.random(size) < 0.05
+    gender_text[messy_gender] = _messy_values(rng, gender[messy_gender], GENDERS)
+    people["gender"] = _blank_some(rng, gender_text, 0.02)
+    income = rng.lognormal(np.log(_segment_table("income_median")[segment]), 0.4)
+    income = np.clip(np.rint(income / 100) * 100, 8_000, 600_000).astype(int)
+    people["income"] = _blank_some(rng, income.astype(str).astype(object), 0.05)
+    occupation = _pick_rows(rng, _age_band_weights(age, _OCCUPATION_WEIGHTS, 25, 65))
+    people["occupation"] = np.array(OCCUPATIONS, dtype=object)[occupation]
+    education_weights = np.where(
+        income[:, None] > 90_000,
+        np.array(_EDUCATION_WEIGHTS["high_income"]),
+        np.array(_EDUCATION_WEIGHTS["default"]),
+    )
+    education = _pick_rows(rng, _probabilities(education_weights))
+    people["education"] = np.array(EDUCATIONS, dtype=object)[education]
+    marital = _pick_rows(rng, _age_band_weights(age, _MARITAL_WEIGHTS, 30, 60))
+    people["marital_status"] = np.array(MARITAL_STATUSES, dtype=object)[marital]
+    is_new = segment == [segment.name for segment in SEGMENTS].index("new")
+    lag = np.rint(rng.exponential(np.where(is_new, 12.0, 150.0))).astype(int)
+    sign_up_days = np.minimum(first_order_days + lag, _EARLIEST_SIGN_UP_DAYS)
+    people["signed_up_at"] = _format_dates(sign_up_days)
+    people["sign_up_days"] = sign_up_days
+    return people
+
+
+def _stale_records(rng: np.random.Generator, current: pd.DataFrame) -> pd.DataFrame:
+    """Derive an older, conflicting record for each given customer record.
+
+    The stale record has another e-mail, an older address (city, region, street),
+    another income (blank stays blank) and an earlier ``signed_up_at``; the other
+    fields are equal, so it is exactly as complete as the current record.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Source of randomness.
+    current : pandas.DataFrame
+        Current records (with ``customer_id`` and helper columns).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The stale records.
+    """
+    stale = current.copy()
+    replacement = _draw_identity(rng, np.zeros(len(stale), dtype=int))
+    for i, row in enumerate(stale.index):
+        place = _COUNTRIES[int(stale.at[row, "country_code"])]
+        pairs = [(region, city) for region, cities in place.regions for city in cities]
+        pairs = [pair for pair in pairs if pair[1] != stale.at[row, "city"]]
+        region, city = pairs[int(rng.integers(len(pairs)))]
+        stale.at[row, "region"] = region
+        stale.at[row, "city"] = city
+        stale.at[row, "street_address"] = replacement.at[i, "street_address"]
+        local = str(stale.at[row, "email"]).split("@")[0]
+        domain = _STALE_EMAIL_DOMAINS[int(rng.integers(len(_STALE_EMAIL_DOMAINS)))]
+        stale.at[row, "email"] = f"{local}@{domain}"
+        income = str(stale.at[row, "income"])
+        if income:
+            factor = rng.uniform(0.6, 0.9)
+            stale.at[row, "income"] = str(int(np.rint(int(income) * factor / 100) * 100))
+    earlier = stale["sign_up_days"].to_numpy() + rng.integers(30, 900, size=len(stale))
+    stale["sign_up_days"] = earlier
+    stale["signed_up_at"] = _format_dates(earlier)
+    return stale
+
+
+_CUSTOMER_DIRT_RATES = {"exact_duplicate": 0.01, "stale_duplicate": 0.01, "missing_id": 0.003}
+_ORDERS_ONLY_RATE = 0.01
+
+
+def _build_customers(
+    rng: np.random.Generator, plan: _Plan, customer_ids: np.ndarray, orders_only: np.ndarray
+) -> pd.DataFrame:
+    """Build ``raw_customers``: one record per customer plus dirty rows.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Source of randomness.
+    plan : _Plan
+        Planted behaviour.
+    customer_ids : numpy.ndarray
+        Text id of every customer index.
+    orders_only : numpy.ndarray
+        Boolean mask of customers left out of this table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The published table, sorted by customer id (dirty rows interleaved).
+    """
+    people = _draw_people(rng, plan.segment, plan.first_order_days)
+    people["email"] = _unique_emails(people["email"], np.arange(1, plan.size + 1))
+    people["customer_id"] = customer_ids
+    people["sort_key"] = np.arange(plan.size, dtype=float)
+    people["variant"] = 1
+    kept = people[~orders_only].reset_index(drop=True)
+    picks = rng.permutation(len(kept))
+    n_stale = _dirt_count(len(kept), _CUSTOMER_DIRT_RATES["stale_duplicate"])
+    n_copies = _dirt_count(len(kept), _CUSTOMER_DIRT_RATES["exact_duplicate"])
+    stale = _stale_records(rng, kept.iloc[np.sort(picks[:n_stale])])
+    stale["variant"] = 0
+    copies = kept.iloc[np.sort(picks[n_stale : n_stale + n_copies])].copy()
+    copies["variant"] = 2
+    n_missing = _dirt_count(len(kept), _CUSTOMER_DIRT_RATES["missing_id"])
+    strangers = rng.integers(0, plan.size, size=n_missing)
+    missing = _draw_people(rng, plan.segment[strangers], plan.first_order_days[strangers])
+    missing["customer_id"] = ""
+    missing["sort_key"] = strangers + 0.5
+    missing["variant"] = 1
+    table = pd.concat([kept, stale, copies, missing], ignore_index=True)
+    return _sort_frame(table, ["sort_key", "variant"], COLUMNS["raw_customers"])
+
+
+# --- events ----------------------------------------------------------------------------
+
+_EVENT_DIRT_RATES = {"exact_duplicate": 0.01, "missing_id": 0.005, "unparseable": 0.003}
+
+
+def _draw_events(rng: np.random.Generator, plan: _Plan) -> pd.DataFrame:
+    """Draw the planted engagement events (distinct rows).
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Source of randomness.
+    plan : _Plan
+        Planted behaviour.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``customer``, ``seconds`` (before the extract) and ``event_type`` code.
+    """
+    segment = plan.segment
+    active = rng.random(plan.size) < _segment_table("event_probability")[segment]
+    extra_mean = _segment_table("event_mean")[segment] - 1
+    dispersion = 3.0
+    extra = rng.negative_binomial(dispersion, dispersion / (dispersion + extra_mean))
+    counts = np.where(active, 1 + extra, 0)
+    customer = np.repeat(np.arange(plan.size), counts)
+    earliest = np.minimum(plan.first_order_days[customer] + 14, _WINDOW_DAYS)
+    latest = np.maximum(plan.recency_days[customer] - 30, 1)
+    during = _uniform_int(rng, np.minimum(latest, earliest), earliest)
+    anytime = _uniform_int(rng, np.ones_like(earliest), earliest)
+    days = np.where(rng.random(len(customer)) < 0.75, during, anytime)
+    seconds = days * _SECONDS_PER_DAY - _seconds_of_day(rng, np.zeros(len(customer), bool))
+    event_type = _pick_rows(rng, _probabilities(_segment_table("event_weights")[segment[customer]]))
+    events = pd.DataFrame({"customer": customer, "seconds": seconds, "event_type": event_type})
+    return events.drop_duplicates(ignore_index=True)
+
+
+def _build_events(
+    rng: np.random.Generator, plan: _Plan, customer_ids: np.ndarray
+) -> pd.DataFrame:
+    """Build ``raw_events``: planted events plus dirty rows.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Source of randomness.
+    plan : _Plan
+        Planted behaviour.
+    customer_ids : numpy.ndarray
+        Text id of every customer index.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The published table in time order.
+    """
+    events = _draw_events(rng, plan)
+    events["customer_id"] = customer_ids[events["customer"].to_numpy()]
+    events["occurred_at"] = _format_timestamps(events["seconds"].to_numpy())
+    events["event_type"] = np.array(EVENT_TYPES, dtype=object)[events["event_type"]]
+    events["variant"] = 0
+    n_events = len(events)
+    picks = rng.permutation(n_events)
+    n_missing = _dirt_count(n_events, _EVENT_DIRT_RATES["missing_id"])
+    n_bad = _dirt_count(n_events, _EVENT_DIRT_RATES["unparseable"])
+    n_copies = _dirt_count(n_events, _EVENT_DIRT_RATES["exact_duplicate"])
+    missing = events.iloc[np.sort(picks[:n_missing])].copy()
+    missing["customer_id"] = ""
+    missing["seconds"] = missing["seconds"] - rng.integers(1, 600, size=n_missing)
+    missing["occurred_at"] = _format_timestamps(missing["seconds"].to_numpy())
+    bad = events.iloc[np.sort(picks[n_missing : n_missing + n_bad])].copy()
+    bad["seconds"] = bad["seconds"] - rng.integers(1, 600, size=n_bad)
+    bad["occurred_at"] = [
+        _corrupt_timestamp(rng, text) for text in _format_timestamps(bad["seconds"].to_numpy())
+    ]
+    copies = events.iloc[np.sort(rng.choice(n_events, size=n_copies, replace=False))].copy()
+    copies["variant"] = 1
+    table = pd.concat([events, missing, bad, copies], ignore_index=True)
+    table["time_key"] = -table["seconds"]
+    return _sort_frame(
+        table, ["time_key", "customer_id", "event_type", "variant"], COLUMNS["raw_events"]
+    )
+
+
+# --- survey ----------------------------------------------------------------------------
+
+_CONTACT_WEIGHTS = (0.60, 0.25, 0.15)
+_INTEREST_COUNT_WEIGHTS = (0.40, 0.35, 0.25)
+_SURVEY_DIRT_RATES = {"exact_duplicate": 0.01, "missing_id": 0.003, "missing_value": 0.005}
+_ATTRIBUTES = ("interest", "price_sensitivity", "preferred_contact")
+
+
+def _draw_survey(rng: np.random.Generator, plan: _Plan) -> pd.DataFrame:
+    """Draw survey answers of the responding customers.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Source of randomness.
+    plan : _Plan
+        Planted behaviour.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``customer``, ``attribute`` code and text ``value``.
+    """
+    segment = plan.segment
+    respondents = np.flatnonzero(rng.random(plan.size) < _segment_table("survey_probability")[segment])
+    size = len(respondents)
+    n_interests = 1 + _pick(rng, _INTEREST_COUNT_WEIGHTS, size)
+    ranked = _rank_rows(rng, _probabilities(_segment_table("interest_weights")[segment[respondents]]))
+    owner = np.repeat(np.arange(size), n_interests)
+    slot = np.arange(len(owner)) - np.repeat(np.cumsum(n_interests) - n_interests, n_interests)
+    sensitivity = _pick_rows(
+        rng, _probabilities(_segment_table("price_sensitivity_weights")[segment[respondents]])
+    )
+    contact = _pick(rng, _CONTACT_WEIGHTS, size)
+    parts = [
+        pd.DataFrame(
+            {
+                "customer": respondents[owner],
+                "attribute": 0,
+                "value": np.array(INTERESTS, dtype=object)[ranked[owner, slot]],
+            }
+        ),
+        pd.DataFrame(
+            {
+                "customer": respondents,
+                "attribute": 1,
+                "value": np.array(PRICE_SENSITIVITIES, dtype=object)[sensitivity],
+            }
+        ),
+        pd.DataFrame(
+            {
+                "customer": respondents,
+                "attribute": 2,
+                "value": np.array(CONTACT_PREFERENCES, dtype=object)[contact],
+            }
+        ),
+    ]
+    return pd.concat(parts, ignore_index=True)
+
+
+def _build_survey(
+    rng: np.random.Generator, plan: _Plan, customer_ids: np.ndarray
+) -> pd.DataFrame:
+    """Build ``raw_survey_responses``: answers plus dirty rows.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Source of randomness.
+    plan : _Plan
+        Planted behaviour.
+    customer_ids : numpy.ndarray
+        Text id of every customer index.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The published table, sorted by customer, question and answer.
+    """
+    answers = _draw_survey(rng, plan)
+    answers["customer_id"] = customer_ids[answers["customer"].to_numpy()]
+    answers["sort_key"] = answers["customer"].astype(float)
+    answers["attribute_code"] = answers["attribute"]
+    answers["attribute"] = np.array(_ATTRIBUTES, dtype=object)[answers["attribute_code"]]
+    answers["variant"] = 0
+    n_answers = len(answers)
+    picks = rng.permutation(n_answers)
+    n_missing = _dirt_count(n_answers, _SURVEY_DIRT_RATES["missing_id"])
+    n_blank = _dirt_count(n_answers, _SURVEY_DIRT_RATES["missing_value"])
+    n_copies = _dirt_count(n_answers, _SURVEY_DIRT_RATES["exact_duplicate"])
+    missing = answers.iloc[np.sort(picks[:n_missing])].copy()
+    missing["customer_id"] = ""
+    missing["sort_key"] = missing["sort_key"] + 0.5
+    blank = answers.iloc[np.sort(picks[n_missing : n_missing + n_blank])].copy()
+    blank["value"] = ""
+    blank["variant"] = 2
+    copies = answers.iloc[np.sort(rng.choice(n_answers, size=n_copies, replace=False))].copy()
+    copies["variant"] = 1
+    table = pd.concat([answers, missing, blank, copies], ignore_index=True)
+    return _sort_frame(
+        table,
+        ["sort_key", "attribute_code", "variant", "value"],
+        COLUMNS["raw_survey_responses"],
+    )
+
+
+# --- public API ------------------------------------------------------------------------
+
+
+def generate_sample(random_state: int = 42, n_customers: int = 5000) -> dict[str, pd.DataFrame]:
+    """Generate the dirty retail sample with planted segments.
+
+    Parameters
+    ----------
+    random_state : int, default 42
+        Seed of :func:`numpy.random.default_rng`; the same seed gives the same sample.
+    n_customers : int, default 5000
+        Number of generated customers (about 12 order lines each).
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``raw_orders``, ``raw_customers``, ``raw_events``, ``raw_survey_responses`` and
+        ``sample_true_segments``; every column is text, in the order of :data:`COLUMNS`.
+
+    Raises
+    ------
+    ValueError
+        If ``n_customers`` is smaller than 1.
+    """
+    if n_customers < 1:
+        raise ValueError(f"n_customers must be at least 1, got {n_customers}")
+    plan_rng, orders_rng, customers_rng, events_rng, survey_rng = np.random.default_rng(
+        random_state
+    ).spawn(5)
+    plan = _draw_plan(plan_rng, n_customers)
+    width = max(5, len(str(n_customers)))
+    customer_ids = _format_ids("C", np.arange(1, n_customers + 1), width)
+    orders_only = np.zeros(n_customers, dtype=bool)
+    orders_only[
+        customers_rng.choice(n_customers, size=_dirt_count(n_customers, _ORDERS_ONLY_RATE), replace=False)
+    ] = True
+    truth = pd.DataFrame(
+        {
+            "customer_id": customer_ids,
+            "true_segment": np.array([segment.name for segment in SEGMENTS], dtype=object)[
+                plan.segment
+            ],
+        }
+    )
+    return {
+        "raw_orders": _build_orders(orders_rng, plan, customer_ids),
+        "raw_customers": _build_customers(customers_rng, plan, customer_ids, orders_only),
+        "raw_events": _build_events(events_rng, plan, customer_ids),
+        "raw_survey_responses": _build_survey(survey_rng, plan, customer_ids),
+        "sample_true_segments": truth.astype(str),
+    }
+
+
+def write_sample(
+    out_dir: str | Path, random_state: int = 42, n_customers: int = 5000
+) -> dict[str, Path]:
+    """Generate the sample and write one CSV per table.
+
+    Parameters
+    ----------
+    out_dir : str or pathlib.Path
+        Directory to write into (created if missing).
+    random_state : int, default 42
+        Seed, see :func:`generate_sample`.
+    n_customers : int, default 5000
+        Number of customers, see :func:`generate_sample`.
+
+    Returns
+    -------
+    dict of str to pathlib.Path
+        Path of every written file, by table name (``<name>.csv``).
+    """
+    directory = Path(out_dir)
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    for name, frame in generate_sample(random_state, n_customers).items():
+        path = directory / f"{name}.csv"
+        frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+        paths[name] = path
+    return paths
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line entry point: write the sample seeds and print one summary line.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        Exit status, 0 on success.
+    """
+    parser = argparse.ArgumentParser(
+        prog="python -m segmentation.synth",
+        description="Write the deterministic dirty retail sample as seed CSVs.",
+    )
+    parser.add_argument("--out", default="seeds", help="output directory (default: seeds)")
+    parser.add_argument("--seed", type=int, default=42, help="random seed (default: 42)")
+    parser.add_argument(
+        "--customers", type=int, default=5000, help="number of customers (default: 5000)"
+    )
+    args = parser.parse_args(argv)
+    paths = write_sample(args.out, random_state=args.seed, n_customers=args.customers)
+    rows = ", ".join(
+        f"{name}={sum(1 for _ in path.open(encoding='utf-8')) - 1}"
+        for name, path in paths.items()
+    )
+    print(f"wrote {len(paths)} files to {args.out} (seed {args.seed}): {rows} rows")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

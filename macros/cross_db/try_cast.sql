@@ -40,3 +40,9 @@
 {% macro clean_category(column_name) -%}
     replace(replace({{ clean_text(column_name, lowercase=true) }}, ' ', '_'), '-', '_')
 {%- endmacro %}
+
+
+{#- Number of rows where a condition holds, as a plain bigint (sum() of ints widens). -#}
+{% macro count_where(condition) -%}
+    cast(sum(case when {{ condition }} then 1 else 0 end) as {{ dbt.type_bigint() }})
+{%- endmacro %}

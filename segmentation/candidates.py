@@ -1,0 +1,815 @@
+"""Evaluate candidate segmentations and select one.
+
+:func:`evaluate_candidates` prepares the customer sample with
+:class:`~segmentation.prep.FeaturePreparer` and fits, for every algorithm and
+every k in ``[k_min, k_max]`` (k below the number of distinct rows):
+
+* ``kmeans``: :class:`~sklearn.cluster.KMeans` with ``n_init=10``;
+* ``gaussian_mixture``: full-covariance
+  :class:`~sklearn.mixture.GaussianMixture` (``n_init=2``, ``reg_covar=1e-4``);
+* ``ward``: Ward linkage on a random subsample of at most
+  ``hierarchical_max_rows`` rows (the tree is built once and cut for every k;
+  the other rows go to the nearest cluster mean);
+* ``hdbscan``: :class:`~sklearn.cluster.HDBSCAN` with ``min_cluster_size`` at
+  1%, 2% and 5% of the rows (at least 5); it finds its own number of clusters
+  and metrics ignore its noise points;
+* with ``include_autoencoder``, k-means on the 3-unit bottleneck of an
+  :class:`~sklearn.neural_network.MLPRegressor` autoencoder trained X -> X
+  (``feature_space = 'autoencoder'``).
+
+Each candidate gets internal validity metrics (silhouette on a sample of
+``silhouette_sample_size`` rows, Davies-Bouldin, Calinski-Harabasz, WCSS, BIC
+for mixtures), a stability score (mean adjusted Rand index over
+``stability_splits`` random half splits: the algorithm is refitted on each
+half, every sample row is assigned to the nearest cluster mean of each half,
+and the two assignments are compared), segment shares, and
+``centroid_agreement``: the share of clustered rows whose nearest cluster mean
+is their own cluster's, i.e. how well the nearest-centroid SQL scorer
+reproduces the algorithm.  When ``true_labels`` are given, homogeneity,
+completeness, V-measure and adjusted Rand are reported for information; they
+are never used for selection.
+
+Selection rule
+--------------
+A candidate is *deployable* when it lives in the scaled feature space and its
+algorithm is k-means, Gaussian mixture or Ward (all scoreable by nearest
+centroid).  It is *eligible* when it is deployable, has a silhouette, its
+smallest segment holds at least ``min_segment_share`` of the sample, its
+stability is at least ``min_stability`` and its centroid agreement is at least
+0.9.  ``selection_score`` is the silhouette of eligible candidates (NaN for
+the others).  Among eligible candidates the highest silhouette wins; every
+candidate within 0.01 of that best silhouette counts as tied, and ties are
+broken by the best (lowest) mean rank over four criteria computed within the
+tied group: silhouette (high), Davies-Bouldin (low), Calinski-Harabasz (high)
+and stability (high); remaining ties go to the lowest ``candidate_id`` (so
+k-means before Gaussian mixture before Ward, and fewer segments first).  If
+no candidate is eligible, the deployable k-means candidate with the highest
+silhouette is chosen (then any deployable candidate); if there is none, a
+``single_segment`` row is added and chosen.  The reason is written to
+``selection_reason`` in plain words.
+
+Degenerate samples (fewer than 10 customers, no usable feature, or fewer than
+two distinct prepared rows) yield a single ``single_segment`` row that puts
+everyone in one segment.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy.cluster.hierarchy import fcluster, linkage
+from sklearn.cluster import HDBSCAN, KMeans
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import (
+    adjusted_rand_score,
+    calinski_harabasz_score,
+    completeness_score,
+    davies_bouldin_score,
+    homogeneity_score,
+    silhouette_score,
+    v_measure_score,
+)
+from sklearn.mixture import GaussianMixture
+from sklearn.neural_network import MLPRegressor
+from threadpoolctl import threadpool_limits
+
+from segmentation.prep import ID_COLUMN, check_features, make_preparer, resolve_params
+
+CANDIDATE_COLUMNS = [
+    "candidate_id",
+    "algorithm",
+    "feature_space",
+    "n_clusters",
+    "parameters",
+    "n_samples",
+    "silhouette",
+    "davies_bouldin",
+    "calinski_harabasz",
+    "wcss",
+    "bic",
+    "stability",
+    "min_segment_share",
+    "max_segment_share",
+    "noise_share",
+    "centroid_agreement",
+    "homogeneity",
+    "completeness",
+    "v_measure",
+    "adjusted_rand",
+    "is_deployable",
+    "is_eligible",
+    "selection_score",
+    "is_selected",
+    "selection_reason",
+]
+
+DEPLOYABLE_ALGORITHMS = ("kmeans", "gaussian_mixture", "ward")
+FEATURE_SPACES = ("scaled", "autoencoder")
+ALGORITHM_ORDER = ("kmeans", "gaussian_mixture", "ward", "hdbscan", "single_segment")
+MIN_ROWS = 10
+MIN_CENTROID_AGREEMENT = 0.9
+SILHOUETTE_TIE = 0.01
+HDBSCAN_SHARES = (0.01, 0.02, 0.05)
+HDBSCAN_MIN_SIZE = 5
+KMEANS_N_INIT = 10
+GMM_N_INIT = 2
+GMM_REG_COVAR = 1e-4
+AUTOENCODER = {
+    "activation": "tanh",
+    "hidden_layer_sizes": [16, 3, 16],
+    "max_iter": 300,
+    "max_rows": 5000,
+}
+
+
+@dataclass
+class Partition:
+    """Result of one clustering fit.
+
+    Attributes
+    ----------
+    key : int or float
+        ``n_clusters`` for k-based algorithms, the ``min_cluster_size`` share
+        for HDBSCAN; used to match fits across stability halves.
+    settings : dict
+        JSON-able settings, written to the ``parameters`` column.
+    labels : numpy.ndarray or None
+        Cluster labels ``0..k-1`` (``-1`` = noise); ``None`` if the fit failed.
+    n_clusters : int
+        Requested k, or clusters found for HDBSCAN.
+    bic : float
+        Bayesian information criterion (Gaussian mixture only).
+    notes : list of str
+        Recorded warnings or the failure message.
+    """
+
+    key: float
+    settings: dict[str, Any]
+    labels: np.ndarray | None
+    n_clusters: int
+    bic: float = float("nan")
+    notes: list[str] = field(default_factory=list)
+
+
+def to_json(settings: Mapping[str, Any]) -> str:
+    """Compact JSON with sorted keys (the ``parameters`` column format)."""
+    return json.dumps(settings, sort_keys=True, separators=(",", ":"))
+
+
+def _note(w: warnings.WarningMessage) -> str:
+    """Short, deterministic description of a caught warning."""
+    text = str(w.message).splitlines()[0] if str(w.message) else ""
+    return f"{w.category.__name__}: {text}"[:120]
+
+
+def _guarded(fit: Any, *args: Any) -> tuple[Any, list[str], str | None]:
+    """Call ``fit(*args)`` with warnings recorded instead of printed.
+
+    Returns the result (``None`` on failure), the sorted unique warning notes
+    and the error message if the call raised.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            result, error = fit(*args), None
+        except (ValueError, np.linalg.LinAlgError, FloatingPointError) as exc:
+            result, error = None, f"fit failed: {type(exc).__name__}: {exc}"[:160]
+    notes = sorted({_note(w) for w in caught if issubclass(w.category, Warning)})
+    return result, notes, error
+
+
+def subsample_indices(n: int, max_rows: int, random_state: int) -> np.ndarray:
+    """Sorted random subset of ``range(n)`` with at most ``max_rows`` items."""
+    if n <= max_rows:
+        return np.arange(n)
+    rng = np.random.RandomState(random_state)
+    return np.sort(rng.choice(n, size=max_rows, replace=False))
+
+
+def cluster_means(X: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Means of the non-noise clusters.
+
+    Parameters
+    ----------
+    X : numpy.ndarray of shape (n_samples, n_features)
+        Points.
+    labels : numpy.ndarray of shape (n_samples,)
+        Cluster labels, ``-1`` for noise.
+
+    Returns
+    -------
+    values : numpy.ndarray
+        Sorted distinct non-negative labels.
+    means : numpy.ndarray of shape (len(values), n_features)
+        Mean of each cluster, in the order of ``values``.
+    """
+    values = np.unique(labels[labels >= 0])
+    means = np.vstack([X[labels == v].mean(axis=0) for v in values]) if len(values) else np.empty((0, X.shape[1]))
+    return values, means
+
+
+def squared_distances(X: np.ndarray, centers: np.ndarray) -> np.ndarray:
+    """Squared Euclidean distances ``sum((x - c) ** 2)`` of shape (n, k).
+
+    Computed term by term (no ``|x|^2 - 2xc + |c|^2`` expansion) so it matches
+    what SQL computes from the centroid table.
+    """
+    out = np.empty((X.shape[0], centers.shape[0]), dtype=np.float64)
+    for j, center in enumerate(centers):
+        out[:, j] = ((X - center) ** 2).sum(axis=1)
+    return out
+
+
+def nearest_center(X: np.ndarray, centers: np.ndarray) -> np.ndarray:
+    """Index of the nearest center for each row (ties -> lowest index)."""
+    return np.argmin(squared_distances(X, centers), axis=1)
+
+
+def _kmeans_labels(X: np.ndarray, k: int, random_state: int) -> np.ndarray:
+    model = KMeans(n_clusters=k, n_init=KMEANS_N_INIT, random_state=random_state)
+    return model.fit(X).labels_
+
+
+def _gmm_fit(X: np.ndarray, k: int, random_state: int) -> tuple[np.ndarray, float]:
+    model = GaussianMixture(
+        n_components=k,
+        covariance_type="full",
+        n_init=GMM_N_INIT,
+        reg_covar=GMM_REG_COVAR,
+        random_state=random_state,
+    ).fit(X)
+    return model.predict(X), float(model.bic(X))
+
+
+def _ward_tree(X: np.ndarray, max_rows: int, random_state: int) -> tuple[np.ndarray, np.ndarray]:
+    rows = subsample_indices(X.shape[0], max_rows, random_state)
+    return rows, linkage(X[rows], method="ward")
+
+
+def _ward_cut(X: np.ndarray, rows: np.ndarray, tree: np.ndarray, k: int) -> np.ndarray:
+    sub_labels = fcluster(tree, t=k, criterion="maxclust") - 1
+    _, means = cluster_means(X[rows], sub_labels)
+    labels = nearest_center(X, means)
+    labels[rows] = np.unique(sub_labels, return_inverse=True)[1]
+    return labels
+
+
+def _hdbscan_labels(X: np.ndarray, min_cluster_size: int) -> np.ndarray:
+    model = HDBSCAN(min_cluster_size=min_cluster_size, copy=True)
+    return model.fit(X).labels_
+
+
+def hdbscan_min_size(n: int, share: float) -> int:
+    """``min_cluster_size`` used for a given share of ``n`` rows."""
+    return max(HDBSCAN_MIN_SIZE, int(round(share * n)))
+
+
+def fit_partitions(
+    algorithm: str, X: np.ndarray, ks: list[int], params: Mapping[str, Any]
+) -> list[Partition]:
+    """Fit one algorithm family for every k (or HDBSCAN setting).
+
+    Parameters
+    ----------
+    algorithm : str
+        One of ``kmeans``, ``gaussian_mixture``, ``ward``, ``hdbscan``.
+    X : numpy.ndarray of shape (n_samples, n_features)
+        Prepared features.
+    ks : list of int
+        Numbers of clusters to fit (ignored by HDBSCAN).
+    params : mapping
+        Resolved parameters (``random_state``, ``hierarchical_max_rows``).
+
+    Returns
+    -------
+    list of Partition
+        One partition per k (per ``min_cluster_size`` for HDBSCAN).
+    """
+    rs = params["random_state"]
+    out: list[Partition] = []
+    if algorithm == "kmeans":
+        for k in ks:
+            settings = {"n_clusters": k, "n_init": KMEANS_N_INIT, "random_state": rs}
+            labels, notes, error = _guarded(_kmeans_labels, X, k, rs)
+            out.append(_partition(k, settings, labels, k, notes, error))
+    elif algorithm == "gaussian_mixture":
+        for k in ks:
+            settings = {
+                "covariance_type": "full",
+                "n_components": k,
+                "n_init": GMM_N_INIT,
+                "random_state": rs,
+                "reg_covar": GMM_REG_COVAR,
+            }
+            result, notes, error = _guarded(_gmm_fit, X, k, rs)
+            labels, bic = result if result is not None else (None, float("nan"))
+            part = _partition(k, settings, labels, k, notes, error)
+            part.bic = bic
+            out.append(part)
+    elif algorithm == "ward":
+        max_rows = params["hierarchical_max_rows"]
+        tree, tree_notes, tree_error = _guarded(_ward_tree, X, max_rows, rs)
+        for k in ks:
+            settings = {
+                "linkage": "ward",
+                "max_rows": max_rows,
+                "n_clusters": k,
+                "random_state": rs,
+            }
+            if tree is None:
+                out.append(_partition(k, settings, None, k, tree_notes, tree_error))
+                continue
+            labels, notes, error = _guarded(_ward_cut, X, tree[0], tree[1], k)
+            out.append(_partition(k, settings, labels, k, tree_notes + notes, error))
+    elif algorithm == "hdbscan":
+        seen: set[int] = set()
+        for share in HDBSCAN_SHARES:
+            size = hdbscan_min_size(X.shape[0], share)
+            if size in seen or size > X.shape[0]:
+                continue
+            seen.add(size)
+            settings = {"min_cluster_share": share, "min_cluster_size": size}
+            labels, notes, error = _guarded(_hdbscan_labels, X, size)
+            found = 0 if labels is None else int(np.unique(labels[labels >= 0]).size)
+            out.append(_partition(share, settings, labels, found, notes, error))
+    else:
+        raise ValueError(f"unknown algorithm '{algorithm}'.")
+    return out
+
+
+def _partition(
+    key: float,
+    settings: dict[str, Any],
+    labels: np.ndarray | None,
+    n_clusters: int,
+    notes: list[str],
+    error: str | None,
+) -> Partition:
+    all_notes = list(notes) + ([error] if error else [])
+    if labels is not None:
+        labels = np.asarray(labels, dtype=np.int64)
+    return Partition(key, settings, labels, n_clusters, notes=all_notes)
+
+
+def fit_candidate_labels(
+    algorithm: str, X: np.ndarray, parameters: Mapping[str, Any]
+) -> np.ndarray:
+    """Refit one candidate from its ``parameters`` settings.
+
+    Parameters
+    ----------
+    algorithm : str
+        ``kmeans``, ``gaussian_mixture`` or ``ward``.
+    X : numpy.ndarray
+        Prepared features of the same sample the candidate was evaluated on.
+    parameters : mapping
+        Parsed ``parameters`` JSON of the candidate row.
+
+    Returns
+    -------
+    numpy.ndarray
+        Cluster labels, identical to those evaluated for the candidate.
+
+    Raises
+    ------
+    ValueError
+        If the algorithm cannot be deployed or the refit fails.
+    """
+    k = int(parameters.get("n_clusters", parameters.get("n_components", 0)))
+    params = {
+        "random_state": int(parameters["random_state"]),
+        "hierarchical_max_rows": int(parameters.get("max_rows", 4000)),
+    }
+    if algorithm not in DEPLOYABLE_ALGORITHMS:
+        raise ValueError(f"algorithm '{algorithm}' cannot be deployed.")
+    part = fit_partitions(algorithm, X, [k], params)[0]
+    if part.labels is None:
+        raise ValueError(f"refitting the selected {algorithm} failed: {part.notes}")
+    return part.labels
+
+
+def autoencoder_embedding(
+    X: np.ndarray, random_state: int
+) -> tuple[np.ndarray, list[str]]:
+    """Bottleneck activations of an MLP autoencoder trained X -> X.
+
+    The autoencoder (hidden layers 16-3-16, tanh) is trained on at most
+    ``AUTOENCODER['max_rows']`` rows; the embedding of every row is computed
+    by a forward pass through ``coefs_`` and ``intercepts_`` up to the
+    bottleneck.
+
+    Parameters
+    ----------
+    X : numpy.ndarray of shape (n_samples, n_features)
+        Scaled features.
+    random_state : int
+        Seed for initialisation, shuffling and the training subsample.
+
+    Returns
+    -------
+    embedding : numpy.ndarray of shape (n_samples, 3)
+        Bottleneck activations.
+    notes : list of str
+        Warnings raised while training (for example non-convergence).
+    """
+    hidden = tuple(AUTOENCODER["hidden_layer_sizes"])
+    model = MLPRegressor(
+        hidden_layer_sizes=hidden,
+        activation=AUTOENCODER["activation"],
+        max_iter=AUTOENCODER["max_iter"],
+        early_stopping=False,
+        random_state=random_state,
+    )
+    rows = subsample_indices(X.shape[0], AUTOENCODER["max_rows"], random_state)
+    fitted, notes, error = _guarded(model.fit, X[rows], X[rows])
+    if fitted is None:
+        raise ValueError(error)
+    activation = X
+    for layer in range(int(np.argmin(hidden)) + 1):
+        activation = np.tanh(
+            activation @ model.coefs_[layer] + model.intercepts_[layer]
+        )
+    return activation, notes
+
+
+def _partition_stability(
+    algorithm: str,
+    X: np.ndarray,
+    ks: list[int],
+    params: Mapping[str, Any],
+) -> dict[float, float]:
+    """Mean adjusted Rand index between half-split refits, per partition key.
+
+    For each split the rows are shuffled with ``random_state`` and cut in two
+    halves; the algorithm is fitted on each half, every row of ``X`` is
+    assigned to the nearest cluster mean of each half's clustering and the two
+    assignments are compared with the adjusted Rand index.
+    """
+    splits = params["stability_splits"]
+    n = X.shape[0]
+    rng = np.random.RandomState(params["random_state"])
+    scores: dict[float, list[float]] = {}
+    for _ in range(splits):
+        perm = rng.permutation(n)
+        halves = (np.sort(perm[: n // 2]), np.sort(perm[n // 2 :]))
+        assigned: list[dict[float, np.ndarray]] = []
+        for half in halves:
+            Xh = X[half]
+            distinct = np.unique(Xh, axis=0).shape[0]
+            ks_half = [k for k in ks if k < distinct]
+            assignment: dict[float, np.ndarray] = {}
+            for part in fit_partitions(algorithm, Xh, ks_half, params):
+                if part.labels is None:
+                    continue
+                _, means = cluster_means(Xh, part.labels)
+                if len(means):
+                    assignment[part.key] = nearest_center(X, means)
+            assigned.append(assignment)
+        for key in set(assigned[0]) & set(assigned[1]):
+            scores.setdefault(key, []).append(
+                adjusted_rand_score(assigned[0][key], assigned[1][key])
+            )
+    return {key: float(np.mean(values)) for key, values in scores.items()}
+
+
+def _internal_metrics(
+    X: np.ndarray, labels: np.ndarray | None, params: Mapping[str, Any]
+) -> dict[str, float]:
+    """Validity metrics of one partition (noise rows excluded)."""
+    nan = float("nan")
+    out = dict.fromkeys(
+        (
+            "silhouette",
+            "davies_bouldin",
+            "calinski_harabasz",
+            "wcss",
+            "min_segment_share",
+            "max_segment_share",
+            "noise_share",
+            "centroid_agreement",
+        ),
+        nan,
+    )
+    if labels is None:
+        return out
+    n = labels.size
+    clustered = labels >= 0
+    values, means = cluster_means(X, labels)
+    counts = np.array([(labels == v).sum() for v in values])
+    out["noise_share"] = float(1.0 - clustered.mean())
+    if len(values) == 0:
+        return out
+    out["min_segment_share"] = float(counts.min() / n)
+    out["max_segment_share"] = float(counts.max() / n)
+    Xc, lc = X[clustered], labels[clustered]
+    own = np.searchsorted(values, lc)
+    out["wcss"] = float(((Xc - means[own]) ** 2).sum())
+    out["centroid_agreement"] = float(np.mean(nearest_center(Xc, means) == own))
+    if 2 <= len(values) < Xc.shape[0]:
+        sample = params["silhouette_sample_size"]
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                out["silhouette"] = float(
+                    silhouette_score(
+                        Xc,
+                        lc,
+                        sample_size=sample if Xc.shape[0] > sample else None,
+                        random_state=params["random_state"],
+                    )
+                )
+            except ValueError:
+                pass
+            out["davies_bouldin"] = float(davies_bouldin_score(Xc, lc))
+            out["calinski_harabasz"] = float(calinski_harabasz_score(Xc, lc))
+    return out
+
+
+def _label_metrics(labels: np.ndarray | None, truth: np.ndarray | None) -> dict[str, float]:
+    """Agreement with true labels over labelled rows (NaN without labels)."""
+    names = ("homogeneity", "completeness", "v_measure", "adjusted_rand")
+    if labels is None or truth is None:
+        return dict.fromkeys(names, float("nan"))
+    known = truth >= 0
+    if not known.any():
+        return dict.fromkeys(names, float("nan"))
+    t, p = truth[known], labels[known]
+    return {
+        "homogeneity": float(homogeneity_score(t, p)),
+        "completeness": float(completeness_score(t, p)),
+        "v_measure": float(v_measure_score(t, p)),
+        "adjusted_rand": float(adjusted_rand_score(t, p)),
+    }
+
+
+def _truth_codes(sample: pd.DataFrame, true_labels: pd.DataFrame | None) -> np.ndarray | None:
+    """Integer codes of ``true_segment`` aligned to the sample (-1 = unknown)."""
+    if true_labels is None or len(true_labels) == 0:
+        return None
+    for column in (ID_COLUMN, "true_segment"):
+        if column not in true_labels.columns:
+            raise ValueError(f"true_labels must have a '{column}' column.")
+    labels = true_labels[[ID_COLUMN, "true_segment"]].dropna()
+    labels = labels.drop_duplicates(ID_COLUMN, keep="first")
+    lookup = dict(
+        zip(labels[ID_COLUMN].astype(str), labels["true_segment"].astype(str), strict=True)
+    )
+    aligned = sample[ID_COLUMN].astype(str).map(lookup)
+    codes, _ = pd.factorize(aligned, sort=True)
+    return codes if (codes >= 0).any() else None
+
+
+def _degenerate_reason(n: int, X: np.ndarray, n_distinct: int) -> str | None:
+    """Plain-English reason why the sample cannot be segmented, if any."""
+    fallback = "; everyone is placed in one segment."
+    if n < MIN_ROWS:
+        word = "customer" if n == 1 else "customers"
+        return (
+            f"fallback: only {n} {word} in the sample, fewer than the {MIN_ROWS} "
+            f"needed to compare segmentations{fallback}"
+        )
+    if X.shape[1] == 0:
+        return (
+            "fallback: no usable numeric feature (every column is non-numeric, "
+            f"excluded, empty or near-constant){fallback}"
+        )
+    if n_distinct < 2:
+        return (
+            f"fallback: all {n} customers have identical prepared features, so "
+            f"they cannot be split{fallback}"
+        )
+    return None
+
+
+def _single_segment_row(n: int, reason: str) -> dict[str, Any]:
+    row: dict[str, Any] = dict.fromkeys(CANDIDATE_COLUMNS, float("nan"))
+    row.update(
+        algorithm="single_segment",
+        feature_space="scaled",
+        n_clusters=1,
+        parameters=to_json({}),
+        n_samples=n,
+        min_segment_share=1.0,
+        max_segment_share=1.0,
+        noise_share=0.0,
+        centroid_agreement=1.0,
+        is_deployable=True,
+        is_eligible=False,
+        is_selected=True,
+        selection_reason=reason,
+    )
+    return row
+
+
+def _candidate_rows(
+    space: str,
+    algorithm: str,
+    X: np.ndarray,
+    params: Mapping[str, Any],
+    truth: np.ndarray | None,
+    extra_settings: Mapping[str, Any] | None = None,
+    extra_notes: list[str] | None = None,
+) -> list[dict[str, Any]]:
+    """Fit one algorithm family in one feature space and score each fit."""
+    n_distinct = np.unique(X, axis=0).shape[0]
+    ks = [k for k in range(params["k_min"], params["k_max"] + 1) if k < n_distinct]
+    if algorithm != "hdbscan" and not ks:
+        return []
+    parts = fit_partitions(algorithm, X, ks, params)
+    stability = _partition_stability(algorithm, X, ks, params)
+    rows = []
+    for part in parts:
+        settings = dict(part.settings)
+        settings.update(extra_settings or {})
+        notes = sorted(set(part.notes) | set(extra_notes or []))
+        if notes:
+            settings["note"] = "; ".join(notes)
+        row = {
+            "algorithm": algorithm,
+            "feature_space": space,
+            "n_clusters": part.n_clusters,
+            "parameters": to_json(settings),
+            "n_samples": X.shape[0],
+            "bic": part.bic,
+            "stability": stability.get(part.key, float("nan"))
+            if part.labels is not None
+            else float("nan"),
+        }
+        row.update(_internal_metrics(X, part.labels, params))
+        row.update(_label_metrics(part.labels, truth))
+        rows.append(row)
+    return rows
+
+
+def _mean_tie_rank(tied: pd.DataFrame) -> pd.Series:
+    """Mean rank over silhouette, Davies-Bouldin, Calinski-Harabasz, stability."""
+    ranks = pd.concat(
+        [
+            tied["silhouette"].rank(ascending=False),
+            tied["davies_bouldin"].rank(ascending=True),
+            tied["calinski_harabasz"].rank(ascending=False),
+            tied["stability"].rank(ascending=False),
+        ],
+        axis=1,
+    )
+    return ranks.mean(axis=1)
+
+
+def _select(table: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataFrame:
+    """Add eligibility, score and the single selected row (see module doc)."""
+    table = table.copy()
+    table["is_deployable"] = (table["feature_space"] == "scaled") & table[
+        "algorithm"
+    ].isin(DEPLOYABLE_ALGORITHMS)
+    table["is_eligible"] = (
+        table["is_deployable"]
+        & table["silhouette"].notna()
+        & (table["min_segment_share"] >= params["min_segment_share"])
+        & (table["stability"] >= params["min_stability"])
+        & (table["centroid_agreement"] >= MIN_CENTROID_AGREEMENT)
+    )
+    table["selection_score"] = table["silhouette"].where(table["is_eligible"])
+    table["is_selected"] = False
+    table["selection_reason"] = pd.Series([None] * len(table), dtype=object)
+
+    eligible = table[table["is_eligible"]]
+    rules = (
+        f"eligible = k-means, Gaussian mixture or Ward on scaled features with "
+        f"smallest segment >= {params['min_segment_share']:.0%}, stability >= "
+        f"{params['min_stability']:g} and nearest-centroid agreement >= "
+        f"{MIN_CENTROID_AGREEMENT:.0%}"
+    )
+    if len(eligible):
+        best = eligible["silhouette"].max()
+        tied = eligible[eligible["silhouette"] >= best - SILHOUETTE_TIE]
+        mean_rank = _mean_tie_rank(tied)
+        chosen = mean_rank[mean_rank == mean_rank.min()].index.min()
+        reason = (
+            f"highest silhouette ({best:.3f}) among {len(eligible)} eligible "
+            f"candidates ({rules})"
+        )
+        if len(tied) > 1:
+            reason += (
+                f"; {len(tied)} candidates were within {SILHOUETTE_TIE} of it and "
+                "this one has the best mean rank over silhouette, Davies-Bouldin, "
+                f"Calinski-Harabasz and stability ({mean_rank[chosen]:.2f})"
+            )
+    else:
+        usable = table[table["is_deployable"] & table["silhouette"].notna()]
+        kmeans = usable[usable["algorithm"] == "kmeans"]
+        pool = kmeans if len(kmeans) else usable
+        if len(pool) == 0:
+            row = _single_segment_row(
+                int(table["n_samples"].iloc[0]) if len(table) else 0,
+                "fallback: no candidate could be scored by nearest centroid; "
+                "everyone is placed in one segment.",
+            )
+            table = pd.concat(
+                [table, pd.DataFrame([row])[table.columns]], ignore_index=True
+            )
+            table["candidate_id"] = np.arange(1, len(table) + 1)
+            return table
+        chosen = pool["silhouette"].idxmax()
+        family = "k-means" if len(kmeans) else "deployable"
+        reason = (
+            f"fallback: no candidate met the eligibility rules ({rules}); chose "
+            f"the {family} candidate with the highest silhouette "
+            f"({table.at[chosen, 'silhouette']:.3f})"
+        )
+    table.at[chosen, "is_selected"] = True
+    table.at[chosen, "selection_reason"] = reason
+    return table
+
+
+def _finalize(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Order rows deterministically, number them and type the columns."""
+    table = pd.DataFrame(rows)
+    table["_space"] = table["feature_space"].map(FEATURE_SPACES.index)
+    table["_algo"] = table["algorithm"].map(ALGORITHM_ORDER.index)
+    table = table.sort_values(
+        ["_space", "_algo", "n_clusters", "parameters"], kind="stable"
+    ).reset_index(drop=True)
+    table["candidate_id"] = np.arange(1, len(table) + 1)
+    return table
+
+
+def _typed(table: pd.DataFrame) -> pd.DataFrame:
+    """Final column order and dtypes of the candidate table."""
+    table = table.reindex(columns=CANDIDATE_COLUMNS).reset_index(drop=True)
+    for column in ("candidate_id", "n_clusters", "n_samples"):
+        table[column] = table[column].astype(np.int64)
+    for column in ("is_deployable", "is_eligible", "is_selected"):
+        table[column] = table[column].astype(bool)
+    for column in ("algorithm", "feature_space", "parameters", "selection_reason"):
+        table[column] = pd.Series(
+            [None if pd.isna(v) else str(v) for v in table[column]], dtype=object
+        )
+    for column in CANDIDATE_COLUMNS[6:20] + ["selection_score"]:
+        table[column] = table[column].astype(np.float64)
+    return table
+
+
+def evaluate_candidates(
+    features: pd.DataFrame,
+    params: Mapping[str, Any] | None = None,
+    true_labels: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Fit and score candidate segmentations, selecting exactly one.
+
+    Parameters
+    ----------
+    features : pandas.DataFrame
+        Training sample: ``customer_id`` plus feature columns (non-numeric
+        columns are ignored).  Row order does not matter.
+    params : mapping, optional
+        Run parameters; see :data:`segmentation.prep.DEFAULT_PARAMS`.
+    true_labels : pandas.DataFrame, optional
+        ``customer_id, true_segment`` for some or all customers; only used
+        for the informational label-agreement columns.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per candidate with the columns of :data:`CANDIDATE_COLUMNS`,
+        ordered by feature space, algorithm, n_clusters and parameters.
+
+    Raises
+    ------
+    ValueError
+        If ``features`` is empty, has no ``customer_id`` column, repeats a
+        customer or ``params`` is invalid.
+    """
+    p = resolve_params(params)
+    sample = check_features(features)
+    truth = _truth_codes(sample, true_labels)
+    with threadpool_limits(limits=1):
+        prep = make_preparer(p).fit(sample)
+        X = prep.transform(sample)
+        n = X.shape[0]
+        n_distinct = np.unique(X, axis=0).shape[0] if X.shape[1] else 1
+        reason = _degenerate_reason(n, X, n_distinct)
+        if reason is not None:
+            return _typed(pd.DataFrame([_single_segment_row(n, reason)]).assign(candidate_id=1))
+        rows: list[dict[str, Any]] = []
+        for algorithm in ALGORITHM_ORDER:
+            if algorithm in p["algorithms"]:
+                rows += _candidate_rows("scaled", algorithm, X, p, truth)
+        if p["include_autoencoder"]:
+            embedding, notes = autoencoder_embedding(X, p["random_state"])
+            settings = {"autoencoder": {k: v for k, v in AUTOENCODER.items()}}
+            rows += _candidate_rows(
+                "autoencoder", "kmeans", embedding, p, truth, settings, notes
+            )
+    if not rows:
+        k_reason = (
+            f"fallback: only {n_distinct} distinct customer profiles, too few for "
+            f"k_min={p['k_min']} segments; everyone is placed in one segment."
+        )
+        return _typed(pd.DataFrame([_single_segment_row(n, k_reason)]).assign(candidate_id=1))
+    return _typed(_select(_finalize(rows), p))
