@@ -36,13 +36,13 @@ final as (
         {{ dbt.datediff('aggregated.last_order_date', 'run_parameters.as_of_date', 'day') }}
             as recency_days,
         aggregated.frequency,
-        cast(aggregated.monetary as {{ dbt.type_float() }}) as monetary,
+        cast(aggregated.monetary as {{ type_double() }}) as monetary,
         cast(
             case
                 when aggregated.completed_order_count > 0
                     then aggregated.monetary / aggregated.completed_order_count
                 else 0
-            end as {{ dbt.type_float() }}
+            end as {{ type_double() }}
         ) as avg_order_value,
         {{ dbt.datediff('aggregated.first_order_date', 'run_parameters.as_of_date', 'day') }}
             as tenure_days,
@@ -52,18 +52,18 @@ final as (
                     then {{ dbt.datediff(
                         'aggregated.first_order_date', 'aggregated.last_order_date', 'day'
                     ) }} * 1.0 / (aggregated.order_count - 1)
-            end as {{ dbt.type_float() }}
+            end as {{ type_double() }}
         ) as mean_days_between_orders,
-        cast(aggregated.mean_lines_per_order as {{ dbt.type_float() }})
+        cast(aggregated.mean_lines_per_order as {{ type_double() }})
             as mean_lines_per_order,
         aggregated.order_count,
         aggregated.completed_order_count,
         aggregated.returned_order_count,
         aggregated.cancelled_order_count,
-        cast(aggregated.gross_amount as {{ dbt.type_float() }}) as gross_amount,
-        cast(aggregated.returned_order_count * 1.0 / aggregated.order_count as {{ dbt.type_float() }})
+        cast(aggregated.gross_amount as {{ type_double() }}) as gross_amount,
+        cast(aggregated.returned_order_count * 1.0 / aggregated.order_count as {{ type_double() }})
             as return_rate,
-        cast(aggregated.cancelled_order_count * 1.0 / aggregated.order_count as {{ dbt.type_float() }})
+        cast(aggregated.cancelled_order_count * 1.0 / aggregated.order_count as {{ type_double() }})
             as cancel_rate
     from aggregated
     cross join run_parameters

@@ -16,8 +16,8 @@ unioned as (
     select
         '{{ metric }}' as metric,
         {{ score }} as score,
-        cast(min({{ metric }}) as {{ dbt.type_float() }}) as min_value,
-        cast(max({{ metric }}) as {{ dbt.type_float() }}) as max_value,
+        cast(min({{ metric }}) as {{ type_double() }}) as min_value,
+        cast(max({{ metric }}) as {{ type_double() }}) as max_value,
         count(*) as customers
     from rfm_scores
     group by {{ score }}

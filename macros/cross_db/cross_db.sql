@@ -46,3 +46,18 @@
 {% macro count_where(condition) -%}
     cast(sum(case when {{ condition }} then 1 else 0 end) as {{ dbt.type_bigint() }})
 {%- endmacro %}
+
+
+{#- An 8-byte float. type_double() is 'float', a 4-byte REAL on DuckDB, which would
+    round money and break SQL/Python agreement. -#}
+{% macro type_double() -%}
+    {{ return(adapter.dispatch('type_double', 'segmentation')()) }}
+{%- endmacro %}
+
+{% macro default__type_double() -%}double precision{%- endmacro %}
+
+{% macro duckdb__type_double() -%}double{%- endmacro %}
+
+{% macro spark__type_double() -%}double{%- endmacro %}
+
+{% macro bigquery__type_double() -%}float64{%- endmacro %}

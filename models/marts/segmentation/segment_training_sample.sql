@@ -1,0 +1,45 @@
+{#- The bounded sample the segmentation model is fitted on: at most
+    training_sample_size customers, stratified by RFM segment (each segment keeps its
+    share), picked by a hash of customer_id so the same data gives the same sample.
+    Fitting reads only this table, so memory does not grow with the customer base. -#}
+with
+
+customer_features as (
+    select * from {{ ref('customer_features') }}
+),
+
+rfm_scores as (
+    select * from {{ ref('rfm_scores') }}
+),
+
+population as (
+    select count(*) as customer_count from customer_features
+),
+
+ranked as (
+    select
+        customer_features.*,
+        rfm_scores.rfm_segment as sample_stratum,
+        row_number() over (
+            partition by rfm_scores.rfm_segment
+            order by {{ dbt.hash('customer_features.customer_id') }}, customer_features.customer_id
+        ) as stratum_rank,
+        count(*) over (partition by rfm_scores.rfm_segment) as stratum_size
+    from customer_features
+    inner join rfm_scores
+        on customer_features.customer_id = rfm_scores.customer_id
+),
+
+final as (
+    select ranked.*
+    from ranked
+    cross join population
+    where
+        ranked.stratum_rank <= ceiling(
+            ranked.stratum_size * least(
+                1.0, {{ var('training_sample_size') | int }} * 1.0 / population.customer_count
+            )
+        )
+)
+
+select * from final
