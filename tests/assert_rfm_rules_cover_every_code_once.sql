@@ -8,10 +8,14 @@ rules as (
 
 scores as (
     select 1 as score
-    union all select 2
-    union all select 3
-    union all select 4
-    union all select 5
+    union all
+    select 2
+    union all
+    select 3
+    union all
+    select 4
+    union all
+    select 5
 ),
 
 codes as (
@@ -32,11 +36,7 @@ matches as (
         count(rules.rule_id) as matching_rules
     from codes
     left join rules
-        on codes.recency_score between rules.recency_score_min and rules.recency_score_max
-        and codes.frequency_score
-        between rules.frequency_score_min and rules.frequency_score_max
-        and codes.monetary_score
-        between rules.monetary_score_min and rules.monetary_score_max
+        on {{ rfm_rule_matches('codes', 'rules') }}
     group by
         codes.recency_score,
         codes.frequency_score,

@@ -1,6 +1,7 @@
--- Every training customer gets the same segment from SQL scoring (customer_segments) as
--- from the fitted Python model (segment_training_assignments). A difference is tolerated
--- only for an exact tie between two centroids (distance gap under 1e-9).
+-- Every training customer gets the same segment from SQL scoring
+-- (customer_segments) as from the fitted Python model
+-- (segment_training_assignments). A difference is tolerated only for an exact tie
+-- between two centroids (distance gap under 1e-9).
 with
 
 python_assignments as (

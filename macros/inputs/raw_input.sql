@@ -84,12 +84,16 @@
     {%- if origin == 'absent' -%}
         {{ return(found) }}
     {%- endif -%}
+    {%- if origin == 'seed' -%}
+        {#- always record the dependency, also at parse time -#}
+        {%- set seed_relation = ref(spec['seed']) -%}
+    {%- endif -%}
     {%- if not execute -%}
         {%- for column in all_columns -%}{%- do found.update({column: column}) -%}{%- endfor -%}
         {{ return(found) }}
     {%- endif -%}
     {%- if origin == 'seed' -%}
-        {%- set relation = load_relation(ref(spec['seed'])) -%}
+        {%- set relation = load_relation(seed_relation) -%}
         {%- if relation is none -%}
             {#- not built yet (e.g. a lint before the first build): the seeds have every column -#}
             {%- for column in all_columns -%}{%- do found.update({column: column}) -%}{%- endfor -%}

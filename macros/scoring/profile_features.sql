@@ -2,7 +2,8 @@
     plus every source column the fitted model selected. -#}
 {% macro profile_features(features, preprocessing) -%}
     {%- set core = ['recency_days', 'frequency', 'monetary', 'avg_order_value', 'tenure_days'] -%}
-    {%- if not execute -%}
+    {%- if not execute or load_relation(preprocessing) is none
+        or load_relation(features) is none -%}
         {{ return(core) }}
     {%- endif -%}
     {%- set present = adapter.get_columns_in_relation(features) | map(attribute='name')

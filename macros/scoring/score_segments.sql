@@ -85,7 +85,7 @@
 
 {#- The selected rows of the preprocessing table, in feature order, as dicts. -#}
 {% macro segment_scoring_steps(preprocessing) -%}
-    {%- if not execute -%}
+    {%- if not execute or load_relation(preprocessing) is none -%}
         {{ return([]) }}
     {%- endif -%}
     {%- set query -%}

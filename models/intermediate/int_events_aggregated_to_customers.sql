@@ -25,8 +25,9 @@ aggregated as (
 final as (
     select
         aggregated.*,
-        {{ dbt.datediff('cast(aggregated.last_event_at as date)', 'run_parameters.as_of_date', 'day') }}
-            as days_since_last_event
+        {{ dbt.datediff(
+            'cast(aggregated.last_event_at as date)', 'run_parameters.as_of_date', 'day'
+        ) }} as days_since_last_event
     from aggregated
     cross join run_parameters
 )

@@ -12,8 +12,9 @@ order_lines as (
 final as (
     select
         customer_id,
-        {{ share_columns(ref('int_order_lines_validated'), 'product_category', 'category_share')
-            if has_category }}
+        {{ share_columns(
+            ref('int_order_lines_validated'), 'product_category', 'category_share'
+        ) if has_category }}
         count(*) as line_count
     from order_lines
     group by customer_id

@@ -35,7 +35,8 @@ final as (
         order_lines.raw_row_count,
         case
             when order_checks.customer_count > 1 then 'order_id_shared_by_customers'
-            when cast(order_checks.first_line_ordered_at as date) >= run_parameters.as_of_date
+            when cast(order_checks.first_line_ordered_at as date)
+                >= run_parameters.as_of_date
                 then 'after_as_of_date'
         end as rejection_reason
     from order_lines

@@ -33,8 +33,9 @@ final as (
         aggregated.customer_id,
         aggregated.first_order_date,
         aggregated.last_order_date,
-        {{ dbt.datediff('aggregated.last_order_date', 'run_parameters.as_of_date', 'day') }}
-            as recency_days,
+        {{ dbt.datediff(
+            'aggregated.last_order_date', 'run_parameters.as_of_date', 'day'
+        ) }} as recency_days,
         aggregated.frequency,
         cast(aggregated.monetary as {{ type_double() }}) as monetary,
         cast(
@@ -44,8 +45,9 @@ final as (
                 else 0
             end as {{ type_double() }}
         ) as avg_order_value,
-        {{ dbt.datediff('aggregated.first_order_date', 'run_parameters.as_of_date', 'day') }}
-            as tenure_days,
+        {{ dbt.datediff(
+            'aggregated.first_order_date', 'run_parameters.as_of_date', 'day'
+        ) }} as tenure_days,
         cast(
             case
                 when aggregated.order_count > 1
@@ -61,9 +63,17 @@ final as (
         aggregated.returned_order_count,
         aggregated.cancelled_order_count,
         cast(aggregated.gross_amount as {{ type_double() }}) as gross_amount,
-        cast(aggregated.returned_order_count * 1.0 / aggregated.order_count as {{ type_double() }})
+        cast(
+            aggregated.returned_order_count
+            * 1.0
+            / aggregated.order_count as {{ type_double() }}
+        )
             as return_rate,
-        cast(aggregated.cancelled_order_count * 1.0 / aggregated.order_count as {{ type_double() }})
+        cast(
+            aggregated.cancelled_order_count
+            * 1.0
+            / aggregated.order_count as {{ type_double() }}
+        )
             as cancel_rate
     from aggregated
     cross join run_parameters

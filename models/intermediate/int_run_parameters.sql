@@ -19,10 +19,10 @@ final as (
         cast('{{ as_of_date_var() }}' as date) as as_of_date,
         true as is_as_of_date_given,
         {%- else %}
-        cast(
-            {{ dbt.dateadd('day', 1, 'cast(last_ordered_at as date)') }} as date
-        ) as as_of_date,
-        false as is_as_of_date_given,
+            cast(
+                {{ dbt.dateadd('day', 1, 'cast(last_ordered_at as date)') }} as date
+            ) as as_of_date,
+            false as is_as_of_date_given,
         {%- endif %}
         cast(first_ordered_at as date) as first_order_date,
         cast(last_ordered_at as date) as last_order_date

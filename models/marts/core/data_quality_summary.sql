@@ -1,4 +1,5 @@
-{#- Where every raw row went: clean, rejected (by reason) or collapsed as a duplicate. -#}
+{#- Where every raw row went: clean, rejected (by reason) or collapsed as a
+    duplicate. -#}
 with
 
 orders as (

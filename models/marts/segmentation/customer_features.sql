@@ -43,8 +43,8 @@ final as (
         order_features.tenure_days,
         order_features.mean_days_between_orders,
         {%- if has_status %}
-        order_features.return_rate,
-        order_features.cancel_rate,
+            order_features.return_rate,
+            order_features.cancel_rate,
         {%- endif %}
         {{ coalesced_columns(
             ref('int_order_lines_pivoted_to_customers'), 'category_mix',
@@ -59,17 +59,18 @@ final as (
             ref('int_events_aggregated_to_customers'), 'engagement',
             except=['customer_id', 'last_event_at', 'days_since_last_event']
         ) }}
-        engagement.last_event_at,
-        engagement.days_since_last_event,
+            engagement.last_event_at,
+            engagement.days_since_last_event,
         {%- endif %}
         {%- if has_customers %}
-        customers.age_band,
-        customers.gender,
-        customers.income_band,
-        customers.country,
-        customers.region,
+            customers.age_band,
+            customers.gender,
+            customers.income_band,
+            customers.country,
+            customers.region,
         {%- endif %}
-        order_features.order_count
+        category_mix.line_count as order_line_count,
+        channel_mix.order_count
     from order_features
     cross join run_parameters
     left join category_mix

@@ -50,7 +50,9 @@ final as (
             "coalesce(customers.income_band, 'unknown')",
         ]) }} as demographic_segment,
         case
-            when customers.country is null or customers.country = 'unknown' then 'unknown'
+            when
+                customers.country is null or customers.country = 'unknown'
+                then 'unknown'
             else {{ dbt.concat(["customers.country", "' - '", "customers.region"]) }}
         end as geographic_segment,
         {{ dbt.concat([

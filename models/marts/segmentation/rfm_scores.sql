@@ -44,10 +44,7 @@ final as (
         rules.rule_id as rfm_rule_id
     from scored
     left join rules
-        on scored.recency_score between rules.recency_score_min and rules.recency_score_max
-        and scored.frequency_score
-        between rules.frequency_score_min and rules.frequency_score_max
-        and scored.monetary_score between rules.monetary_score_min and rules.monetary_score_max
+        on {{ rfm_rule_matches('scored', 'rules') }}
 )
 
 select * from final

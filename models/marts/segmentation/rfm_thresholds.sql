@@ -13,15 +13,15 @@ rfm_scores as (
 
 unioned as (
     {%- for metric, score in metrics.items() %}
-    select
-        '{{ metric }}' as metric,
-        {{ score }} as score,
-        cast(min({{ metric }}) as {{ type_double() }}) as min_value,
-        cast(max({{ metric }}) as {{ type_double() }}) as max_value,
-        count(*) as customers
-    from rfm_scores
-    group by {{ score }}
-    {{ 'union all' if not loop.last }}
+        select
+            '{{ metric }}' as metric,
+            {{ score }} as score,
+            cast(min({{ metric }}) as {{ type_double() }}) as min_value,
+            cast(max({{ metric }}) as {{ type_double() }}) as max_value,
+            count(*) as customers
+        from rfm_scores
+        group by {{ score }}
+        {{ 'union all' if not loop.last }}
     {%- endfor %}
 ),
 

@@ -1,7 +1,9 @@
 {#- Long profile: for each segment and feature, mean and median in original units
     against the whole base, the lift (segment mean / base mean) and the standardised
     difference ((segment mean - base mean) / base standard deviation). -#}
-{%- set features = profile_features(ref('customer_features'), ref('segment_preprocessing')) -%}
+{%- set features = profile_features(
+    ref('customer_features'), ref('segment_preprocessing')
+) -%}
 with
 
 customer_features as (
@@ -23,37 +25,40 @@ joined as (
 
 per_feature as (
     {%- for feature in features %}
-    select
-        segments.segment_id,
-        '{{ feature }}' as feature,
-        segments.segment_mean,
-        segments.segment_median,
-        base.base_mean,
-        base.base_median,
-        base.base_stddev
-    from (
         select
-            segment_id,
-            avg(cast({{ feature }} as {{ type_double() }})) as segment_mean,
-            percentile_cont(0.5) within group (order by {{ feature }}) as segment_median
-        from joined
-        group by segment_id
-    ) as segments
-    cross join (
-        select
-            avg(cast({{ feature }} as {{ type_double() }})) as base_mean,
-            percentile_cont(0.5) within group (order by {{ feature }}) as base_median,
-            stddev_pop(cast({{ feature }} as {{ type_double() }})) as base_stddev
-        from joined
-    ) as base
-    {{ 'union all' if not loop.last }}
+            segments.segment_id,
+            '{{ feature }}' as feature,
+            segments.segment_mean,
+            segments.segment_median,
+            base.base_mean,
+            base.base_median,
+            base.base_stddev
+        from (
+            select
+                segment_id,
+                avg(cast({{ feature }} as {{ type_double() }})) as segment_mean,
+                percentile_cont(0.5) within group (order by {{ feature }})
+                    as segment_median
+            from joined
+            group by segment_id
+        ) as segments
+        cross join (  -- noqa: ST05
+            select
+                avg(cast({{ feature }} as {{ type_double() }})) as base_mean,
+                percentile_cont(0.5) within group (order by {{ feature }})
+                    as base_median,
+                stddev_pop(cast({{ feature }} as {{ type_double() }})) as base_stddev
+            from joined
+        ) as base
+        {{ 'union all' if not loop.last }}
     {%- endfor %}
 ),
 
 final as (
     select
-        {{ dbt.concat(["cast(segment_id as " ~ dbt.type_string() ~ ")", "':'", "feature"]) }}
-            as segment_feature_id,
+        {{ dbt.concat([
+            "cast(segment_id as " ~ dbt.type_string() ~ ")", "':'", "feature"
+        ]) }} as segment_feature_id,
         segment_id,
         feature,
         segment_mean,

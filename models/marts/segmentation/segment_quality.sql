@@ -51,7 +51,9 @@ agreement as (
         count(*) as training_customers,
         avg(
             case when training_assignments.segment_id = customer_segments.segment_id
-                then 1.0 else 0.0 end
+                    then 1.0
+                else 0.0
+            end
         ) as sql_python_agreement
     from training_assignments
     left join customer_segments

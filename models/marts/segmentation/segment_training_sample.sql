@@ -22,7 +22,9 @@ ranked as (
         rfm_scores.rfm_segment as sample_stratum,
         row_number() over (
             partition by rfm_scores.rfm_segment
-            order by {{ dbt.hash('customer_features.customer_id') }}, customer_features.customer_id
+            order by
+                {{ dbt.hash('customer_features.customer_id') }},
+                customer_features.customer_id
         ) as stratum_rank,
         count(*) over (partition by rfm_scores.rfm_segment) as stratum_size
     from customer_features
@@ -37,7 +39,10 @@ final as (
     where
         ranked.stratum_rank <= ceiling(
             ranked.stratum_size * least(
-                1.0, {{ var('training_sample_size') | int }} * 1.0 / population.customer_count
+                1.0,
+                {{ var('training_sample_size') | int }}
+                * 1.0
+                / population.customer_count
             )
         )
 )

@@ -32,7 +32,8 @@ sized as (
         avg(customer_features.monetary) as mean_monetary,
         avg(customer_features.avg_order_value) as mean_avg_order_value,
         avg(customer_features.tenure_days * 1.0) as mean_tenure_days,
-        avg(case when customer_segments.is_outlier then 1.0 else 0.0 end) as outlier_share
+        avg(case when customer_segments.is_outlier then 1.0 else 0.0 end)
+            as outlier_share
     from customer_segments
     inner join customer_features
         on customer_segments.customer_id = customer_features.customer_id
@@ -68,7 +69,9 @@ top_features as (
 ),
 
 monetary_lift as (
-    select segment_id, lift as monetary_lift
+    select
+        segment_id,
+        lift as monetary_lift
     from profiles
     where feature = 'monetary'
 ),

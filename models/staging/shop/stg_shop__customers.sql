@@ -84,7 +84,9 @@ quality as (
             ~ " and signed_up_at is null then 'unparseable_signed_up_at;' else '' end",
         ]) }} as field_issues,
         (
-            case when birth_date is not null or age_reported is not null then 1 else 0 end
+            case
+                when birth_date is not null or age_reported is not null then 1 else 0
+            end
             + case when gender is not null then 1 else 0 end
             + case when income is not null then 1 else 0 end
             + case when occupation is not null then 1 else 0 end
@@ -106,17 +108,17 @@ ranked as (
             order by
                 filled_field_count desc,
                 signed_up_at desc,
-                raw_birth_date,
-                raw_income,
-                raw_signed_up_at,
-                gender,
-                occupation,
-                education,
-                marital_status,
-                country,
-                region,
-                city,
-                identifier_fingerprint
+                raw_birth_date asc,
+                raw_income asc,
+                raw_signed_up_at asc,
+                gender asc,
+                occupation asc,
+                education asc,
+                marital_status asc,
+                country asc,
+                region asc,
+                city asc,
+                identifier_fingerprint asc
         ) as record_rank
     from quality
 ),

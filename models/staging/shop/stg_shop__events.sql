@@ -1,4 +1,5 @@
-{#- One row per distinct raw engagement event; exact duplicates collapse (raw_row_count). -#}
+{#- One row per distinct raw engagement event; exact duplicates collapse
+    (raw_row_count). -#}
 with
 
 source as (
@@ -43,7 +44,9 @@ final as (
             when customer_id is null then 'missing_customer_id'
             when {{ clean_text('raw_occurred_at') }} is null then 'missing_occurred_at'
             when occurred_at is null then 'unparseable_occurred_at'
-            when occurred_at > {{ dbt.current_timestamp() }} then 'occurred_in_the_future'
+            when
+                occurred_at > {{ dbt.current_timestamp() }}
+                then 'occurred_in_the_future'
             when event_type is null then 'missing_event_type'
         end as rejection_reason
     from parsed

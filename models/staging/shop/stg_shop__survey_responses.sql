@@ -1,4 +1,5 @@
-{#- One row per distinct raw survey answer; exact duplicates collapse (raw_row_count). -#}
+{#- One row per distinct raw survey answer; exact duplicates collapse
+    (raw_row_count). -#}
 with
 
 source as (

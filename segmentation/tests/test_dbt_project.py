@@ -1,0 +1,275 @@
+"""End-to-end checks of the dbt project, as a user would make them after `dbt build`.
+
+Each build runs in its own temporary database. The bundled-sample build is shared by the
+tests of this module (session fixture); the other inputs build their own.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from sklearn.metrics import adjusted_rand_score
+
+from segmentation.tests.dbt_helpers import PROJECT_DIR, DbtRun, run_dbt, table_names
+
+PUBLIC_TABLES = {
+    "customer_features",
+    "rfm_scores",
+    "rfm_thresholds",
+    "rejected_orders",
+    "rejected_customers",
+    "customer_segments",
+    "segments",
+    "segment_model_candidates",
+    "segment_rules",
+    "segment_quality",
+    "data_quality_summary",
+}
+IDENTIFIERS = {"name", "email", "phone", "street_address"}
+
+
+def _ok(run: DbtRun) -> DbtRun:
+    assert run.returncode == 0, run.output[-6000:]
+    return run
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory: pytest.TempPathFactory) -> DbtRun:
+    return _ok(run_dbt(["build"], tmp_path_factory.mktemp("sample")))
+
+
+@pytest.fixture(scope="session")
+def orders_only_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample's orders reduced to the four required columns."""
+    path = tmp_path_factory.mktemp("orders_only") / "orders.csv"
+    with open(PROJECT_DIR / "seeds" / "raw_orders.csv", newline="") as source:
+        rows = list(csv.DictReader(source))
+    columns = ["order_id", "customer_id", "ordered_at", "amount"]
+    with open(path, "w", newline="") as target:
+        writer = csv.DictWriter(target, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def _table_digest(run: DbtRun, table: str, order_by: str) -> str:
+    rows = run.query(f"select * from main.{table} order by {order_by}")
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+def test_sample_build_creates_the_public_tables(sample_build: DbtRun) -> None:
+    built = {name.split(".", 1)[1] for name in table_names(sample_build)}
+    assert PUBLIC_TABLES <= built, PUBLIC_TABLES - built
+
+
+@pytest.mark.parametrize(
+    ("source_table", "raw_table"),
+    [
+        ("orders", "raw_orders"),
+        ("customers", "raw_customers"),
+        ("events", "raw_events"),
+        ("survey_responses", "raw_survey_responses"),
+    ],
+)
+def test_every_raw_row_is_clean_rejected_or_a_counted_duplicate(
+    sample_build: DbtRun, source_table: str, raw_table: str
+) -> None:
+    (raw_rows,) = sample_build.query(f"select count(*) from raw.{raw_table}")[0]
+    outcomes = dict(
+        sample_build.query(
+            "select outcome, sum(row_count) from main.data_quality_summary "
+            f"where source_table = '{source_table}' group by outcome"
+        )
+    )
+    assert outcomes.get("rejected", 0) > 0, "the sample is meant to be dirty"
+    assert outcomes.get("duplicate_collapsed", 0) > 0
+    assert raw_rows == sum(outcomes.values()), outcomes
+
+
+def test_rejected_orders_hold_every_dirt_type(sample_build: DbtRun) -> None:
+    reasons = {
+        row[0]
+        for row in sample_build.query(
+            "select distinct rejection_reason from main.rejected_orders"
+        )
+    }
+    expected = {
+        "missing_customer_id",
+        "unparseable_ordered_at",
+        "ordered_in_the_future",
+        "unparseable_amount",
+        "non_positive_amount",
+    }
+    assert expected <= reasons, expected - reasons
+
+
+def test_no_direct_identifier_outside_the_raw_seeds(sample_build: DbtRun) -> None:
+    leaks = sample_build.query(
+        "select table_schema, table_name, column_name from information_schema.columns "
+        "where table_schema <> 'raw' and lower(column_name) in "
+        "('name', 'email', 'phone', 'street_address')"
+    )
+    assert leaks == []
+
+
+def test_segments_recover_the_planted_segments(sample_build: DbtRun) -> None:
+    rows = sample_build.query(
+        "select s.segment_id, t.true_segment from main.customer_segments as s "
+        "inner join raw.sample_true_segments as t on s.customer_id = t.customer_id"
+    )
+    assert len(rows) > 4000
+    score = adjusted_rand_score([r[1] for r in rows], [r[0] for r in rows])
+    print(f"\nadjusted Rand, customer_segments vs sample_true_segments: {score:.3f}")
+    assert score >= 0.8
+
+
+def test_candidates_cover_every_family_over_the_k_range(sample_build: DbtRun) -> None:
+    rows = sample_build.query(
+        "select algorithm, list(distinct n_clusters order by n_clusters) "
+        "from main.segment_model_candidates where feature_space = 'scaled' group by 1"
+    )
+    ks = dict(rows)
+    for algorithm in ("kmeans", "gaussian_mixture", "ward"):
+        assert ks[algorithm] == list(range(2, 11)), (algorithm, ks[algorithm])
+    assert "hdbscan" in ks
+    (selected,) = sample_build.query(
+        "select count(*) from main.segment_model_candidates where is_selected"
+    )[0]
+    assert selected == 1
+
+
+def test_sql_scoring_equals_the_python_model(sample_build: DbtRun) -> None:
+    rows = sample_build.query(
+        "select count(*), count(c.customer_id), "
+        "sum(case when a.segment_id = c.segment_id then 1 else 0 end) "
+        "from main.segment_training_assignments as a "
+        "left join main.customer_segments as c on a.customer_id = c.customer_id"
+    )
+    total, scored, equal = rows[0]
+    assert total > 0
+    assert total == scored == equal
+
+
+def test_every_customer_gets_one_named_segment(sample_build: DbtRun) -> None:
+    (features, segmented, named) = sample_build.query(
+        "select (select count(*) from main.customer_features), "
+        "count(distinct customer_id), count(segment_name) from main.customer_segments"
+    )[0]
+    assert features == segmented == named
+    names = sample_build.query("select segment_name, rule_text from main.segments")
+    assert len({n for n, _ in names}) == len(names) >= 2
+    assert all(rule for _, rule in names)
+
+
+def test_rebuild_gives_identical_segment_tables(
+    sample_build: DbtRun, tmp_path: Path
+) -> None:
+    again = _ok(run_dbt(["run"], tmp_path))
+    for table, key in [
+        ("customer_segments", "customer_id"),
+        ("segments", "segment_id"),
+        ("segment_model_candidates", "candidate_id"),
+        ("customer_features", "customer_id"),
+    ]:
+        assert _table_digest(again, table, key) == _table_digest(
+            sample_build, table, key
+        ), table
+
+
+def test_an_impossible_quality_gate_fails_with_its_message(
+    sample_build: DbtRun, tmp_path: Path
+) -> None:
+    run = run_dbt(
+        ["test", "--select", "segment_quality"],
+        tmp_path,
+        variables={"min_silhouette": 0.99},
+        database=sample_build.database,
+    )
+    assert run.returncode != 0
+    assert "Quality gate min_silhouette failed" in run.output
+    assert "gate_min_silhouette" in run.output
+
+
+def test_docs_describe_every_model_and_column(
+    sample_build: DbtRun, tmp_path: Path
+) -> None:
+    docs = _ok(run_dbt(["docs", "generate"], tmp_path, database=sample_build.database))
+    manifest = json.loads((docs.target / "manifest.json").read_text())
+    catalog = json.loads((docs.target / "catalog.json").read_text())
+    missing = []
+    for unique_id, node in manifest["nodes"].items():
+        if node["resource_type"] not in ("model", "seed"):
+            continue
+        if not node["description"].strip():
+            missing.append(unique_id)
+        described = {
+            name.lower()
+            for name, column in node["columns"].items()
+            if column["description"].strip()
+        }
+        for column in catalog["nodes"].get(unique_id, {}).get("columns", {}):
+            if column.lower() not in described:
+                missing.append(f"{unique_id}.{column}")
+    assert missing == []
+
+
+def test_orders_only_input_gets_features_rfm_and_segments(
+    orders_only_csv: Path, tmp_path: Path
+) -> None:
+    run = _ok(
+        run_dbt(["build"], tmp_path, variables={"orders_path": str(orders_only_csv)})
+    )
+    (valid_customers,) = run.query(
+        "select count(distinct customer_id) "
+        "from intermediate.int_order_lines_validated where rejection_reason is null"
+    )[0]
+    counts = run.query(
+        "select (select count(*) from main.customer_features), "
+        "(select count(*) from main.rfm_scores), "
+        "(select count(*) from main.customer_segments), "
+        "(select count(*) from main.segments), "
+        "(select count(*) from main.segment_rules)"
+    )[0]
+    assert counts[:3] == (valid_customers,) * 3
+    assert counts[3] >= 2 and counts[4] == counts[3]
+    (profiles,) = run.query("select count(*) from main.customers where has_profile")[0]
+    assert profiles == 0
+
+
+def test_missing_required_column_names_the_file_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_text("order_id,customer_id,ordered_at\n1,a,2024-01-01\n")
+    run = run_dbt(
+        ["run", "--select", "stg_shop__order_lines"],
+        tmp_path,
+        variables={"orders_path": str(path)},
+    )
+    assert run.returncode != 0
+    assert str(path) in run.output
+    assert "has no column amount" in run.output
+
+
+def test_parquet_input_reads_like_csv(orders_only_csv: Path, tmp_path: Path) -> None:
+    import duckdb
+
+    parquet = tmp_path / "orders.parquet"
+    duckdb.sql(
+        f"copy (select * from read_csv('{orders_only_csv}', all_varchar = true)) "
+        f"to '{parquet}' (format parquet)"
+    )
+    run = _ok(
+        run_dbt(
+            ["run", "--select", "stg_shop__order_lines"],
+            tmp_path,
+            variables={"orders_path": str(parquet)},
+        )
+    )
+    (rows,) = run.query("select sum(raw_row_count) from staging.stg_shop__order_lines")[
+        0
+    ]
+    with open(orders_only_csv) as handle:
+        assert rows == sum(1 for _ in handle) - 1
