@@ -33,7 +33,9 @@ ranked as (
 ),
 
 final as (
-    select ranked.*
+    select
+        {{ star_columns(ref('customer_features'), 'ranked') }},
+        ranked.sample_stratum
     from ranked
     cross join population
     where
