@@ -1,6 +1,9 @@
 {#- Rows of data_quality_summary for one raw input: clean rows, rejected rows by reason,
-    and exact duplicate rows collapsed in staging. Together they add up to the raw rows. -#}
-{% macro data_quality_rows(source_table, staging_model, clean_model, rejected_model) -%}
+    exact duplicate rows collapsed in staging, and rows erased on request (a count only).
+    Together they add up to the raw rows. -#}
+{% macro data_quality_rows(
+    source_table, entity, staging_model, clean_model, rejected_model
+) -%}
     select
         '{{ source_table }}' as source_table,
         'clean' as outcome,
@@ -23,4 +26,12 @@
         'exact_duplicate_row' as reason,
         cast(coalesce(sum(raw_row_count - 1), 0) as {{ dbt.type_bigint() }}) as row_count
     from {{ ref(staging_model) }}
+    union all
+    select
+        '{{ source_table }}' as source_table,
+        'erased' as outcome,
+        'erasure_request' as reason,
+        cast(count(*) as {{ dbt.type_bigint() }}) as row_count
+    from ({{ raw_input(entity, include_forgotten=true) }}) as raw_rows
+    where {{ is_forgotten('raw_rows.customer_id') }}
 {%- endmacro %}

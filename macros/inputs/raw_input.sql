@@ -128,8 +128,9 @@
 
 
 {#- A select over one raw input with every contract column as text (missing optional
-    columns are null), so staging parses every input the same way. -#}
-{% macro raw_input(entity) -%}
+    columns are null), so staging parses every input the same way. Rows of customers to
+    forget (right to erasure) are left out unless include_forgotten=true. -#}
+{% macro raw_input(entity, include_forgotten=false) -%}
     {%- set spec = input_spec(entity) -%}
     {%- set origin = input_origin(entity) -%}
     {%- set found = input_columns(entity) -%}
@@ -147,6 +148,9 @@
     from {{ read_raw_file(input_path(entity)) }}
     {%- else %}
     where 1 = 0
+    {%- endif %}
+    {%- if origin != 'absent' and not include_forgotten %}
+    where not {{ is_forgotten(adapter.quote(found['customer_id'])) }}
     {%- endif %}
 {%- endmacro %}
 

@@ -7,7 +7,7 @@ with
 
 raw_rows as (
     select count(*) as raw_row_count
-    from ({{ raw_input(entity) }}) as raw_input
+    from ({{ raw_input(entity, include_forgotten=true) }}) as raw_input
 ),
 
 accounted_rows as (

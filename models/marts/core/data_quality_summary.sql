@@ -4,24 +4,25 @@ with
 
 orders as (
     {{ data_quality_rows(
-        'orders', 'stg_shop__order_lines', 'int_order_lines_validated', 'rejected_orders'
+        'orders', 'orders', 'stg_shop__order_lines', 'int_order_lines_validated', 'rejected_orders'
     ) }}
 ),
 
 customers as (
     {{ data_quality_rows(
-        'customers', 'stg_shop__customers', 'stg_shop__customers', 'rejected_customers'
+        'customers', 'customers', 'stg_shop__customers', 'stg_shop__customers', 'rejected_customers'
     ) }}
 ),
 
 events as (
     {{ data_quality_rows(
-        'events', 'stg_shop__events', 'int_events_validated', 'rejected_events'
+        'events', 'events', 'stg_shop__events', 'int_events_validated', 'rejected_events'
     ) }}
 ),
 
 survey_responses as (
     {{ data_quality_rows(
+        'survey_responses',
         'survey_responses',
         'stg_shop__survey_responses',
         'stg_shop__survey_responses',

@@ -1,0 +1,48 @@
+{#- Right to erasure: a select of the customer ids to forget (the customers_to_forget
+    seed plus the var forget_customer_ids), never null. `seed` overrides ref() where
+    refs cannot be used (run hooks). -#}
+{% macro forgotten_customer_ids(seed=none) -%}
+    select {{ clean_text('customer_id') }} as customer_id
+    from {{ seed if seed is not none else ref('customers_to_forget') }}
+    where {{ clean_text('customer_id') }} is not null
+    {%- for customer_id in var('forget_customer_ids', []) %}
+    union all
+    select '{{ customer_id | string | trim | replace("'", "''") }}' as customer_id
+    {%- endfor %}
+{%- endmacro %}
+
+
+{#- True for rows of a customer to forget (null ids are never forgotten). -#}
+{% macro is_forgotten(customer_id_column, seed=none) -%}
+    coalesce(
+        {{ clean_text(customer_id_column) }} in ({{ forgotten_customer_ids(seed) }}), false
+    )
+{%- endmacro %}
+
+
+{#- Delete the forgotten customers from a table the project built before (the
+    incremental segment_history, the sample's raw seed copies). -#}
+{% macro purge_forgotten_customers(relation, seed=none) -%}
+    delete from {{ relation }}
+    where {{ is_forgotten('customer_id', seed) }}
+{%- endmacro %}
+
+
+{#- on-run-end: delete the forgotten customers from the raw seed tables that exist.
+    Hooks cannot ref(), so the seed tables are looked up in the seeds' schema. -#}
+{% macro purge_forgotten_from_raw_seeds() -%}
+    {%- if not execute -%}{{ return('') }}{%- endif -%}
+    {%- set forget_seed = adapter.get_relation(
+        database=target.database, schema='raw', identifier='customers_to_forget') -%}
+    {%- if forget_seed is none -%}{{ return('') }}{%- endif -%}
+    {%- set statements = [] -%}
+    {%- for entity in ['orders', 'customers', 'events', 'survey_responses', 'labels'] -%}
+        {%- set seed = adapter.get_relation(
+            database=target.database, schema='raw',
+            identifier=input_spec(entity)['seed']) -%}
+        {%- if seed is not none -%}
+            {%- do statements.append(purge_forgotten_customers(seed, forget_seed)) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(statements | join(';\n')) }}
+{%- endmacro %}
