@@ -8,7 +8,8 @@ export DBT_PROJECT_DIR := $(CURDIR)
 export OMP_NUM_THREADS ?= 1
 export OMP_WAIT_POLICY ?= passive
 
-.PHONY: run test install build docs lint pytest sample clean
+.PHONY: run test install build docs report lint pytest browser sample clean
+DATABASE = $${DBT_DUCKDB_PATH:-segmentation.duckdb}
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -20,7 +21,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 install: $(VENV)/.installed
 
 ## make run: set up (first time) and run the main job on the bundled sample
-run: install build docs
+run: install build docs report
 
 build: install
 	$(BIN)/dbt build
@@ -28,20 +29,29 @@ build: install
 docs: install
 	$(BIN)/dbt docs generate
 
+## make report: the self-contained HTML segment report, from the built database
+report: install
+	$(BIN)/python -m segmentation.report --database $(DATABASE) --output reports/segment_report.html
+
 ## make test: lint (ruff, sqlfluff), dbt build with every test, pytest
 test: install lint build pytest
 
 lint: install
 	$(BIN)/ruff check segmentation
 	$(BIN)/ruff format --check segmentation
-	$(BIN)/sqlfluff lint models macros tests analyses
+	$(BIN)/sqlfluff lint models tests analyses
 
-pytest: install
+pytest: install browser
 	$(BIN)/python -m pytest -q
+
+## headless Chromium for the report's browser test (a Debian package; CI runs as root)
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v $${CHROMIUM:-chromium} >/dev/null 2>&1 \
+		|| (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 
 ## make sample: regenerate the committed sample data in seeds/ (byte-identical)
 sample: install
 	$(BIN)/python -m segmentation.synth --out seeds
 
 clean:
-	rm -rf target logs .venv segmentation.duckdb
+	rm -rf target logs .venv segmentation.duckdb reports
