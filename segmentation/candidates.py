@@ -11,8 +11,9 @@ every k in ``[k_min, k_max]`` (k below the number of distinct rows):
   ``hierarchical_max_rows`` rows (the tree is built once and cut for every k;
   the other rows go to the nearest cluster mean);
 * ``hdbscan``: :class:`~sklearn.cluster.HDBSCAN` with ``min_cluster_size`` at
-  1%, 2% and 5% of the rows (at least 5); it finds its own number of clusters
-  and metrics ignore its noise points;
+  1%, 2% and 5% of the rows (at least 5) and ``min_samples`` capped at 50 to
+  bound memory; it finds its own number of clusters and metrics ignore its
+  noise points;
 * with ``include_autoencoder``, k-means on the 3-unit bottleneck of an
   :class:`~sklearn.neural_network.MLPRegressor` autoencoder trained X -> X
   (``feature_space = 'autoencoder'``).
@@ -65,7 +66,6 @@ import numpy as np
 import pandas as pd
 from scipy.cluster.hierarchy import fcluster, linkage
 from sklearn.cluster import HDBSCAN, KMeans
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import (
     adjusted_rand_score,
     calinski_harabasz_score,
@@ -117,6 +117,7 @@ MIN_CENTROID_AGREEMENT = 0.9
 SILHOUETTE_TIE = 0.01
 HDBSCAN_SHARES = (0.01, 0.02, 0.05)
 HDBSCAN_MIN_SIZE = 5
+HDBSCAN_MAX_MIN_SAMPLES = 50  # caps the n x min_samples neighbour memory
 KMEANS_N_INIT = 10
 GMM_N_INIT = 2
 GMM_REG_COVAR = 1e-4
@@ -210,19 +211,27 @@ def cluster_means(X: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.nda
         Mean of each cluster, in the order of ``values``.
     """
     values = np.unique(labels[labels >= 0])
-    means = np.vstack([X[labels == v].mean(axis=0) for v in values]) if len(values) else np.empty((0, X.shape[1]))
+    means = (
+        np.vstack([X[labels == v].mean(axis=0) for v in values])
+        if len(values)
+        else np.empty((0, X.shape[1]))
+    )
     return values, means
 
 
 def squared_distances(X: np.ndarray, centers: np.ndarray) -> np.ndarray:
     """Squared Euclidean distances ``sum((x - c) ** 2)`` of shape (n, k).
 
-    Computed term by term (no ``|x|^2 - 2xc + |c|^2`` expansion) so it matches
-    what SQL computes from the centroid table.
+    Accumulated feature by feature, left to right, without the
+    ``|x|^2 - 2xc + |c|^2`` expansion, i.e. with the same floating-point
+    operations as the SQL expression ``(x1 - c1) * (x1 - c1) + (x2 - c2) *
+    (x2 - c2) + ...`` evaluated from the centroid table.
     """
-    out = np.empty((X.shape[0], centers.shape[0]), dtype=np.float64)
+    out = np.zeros((X.shape[0], centers.shape[0]), dtype=np.float64)
     for j, center in enumerate(centers):
-        out[:, j] = ((X - center) ** 2).sum(axis=1)
+        for f in range(X.shape[1]):
+            diff = X[:, f] - center[f]
+            out[:, j] += diff * diff
     return out
 
 
@@ -247,7 +256,9 @@ def _gmm_fit(X: np.ndarray, k: int, random_state: int) -> tuple[np.ndarray, floa
     return model.predict(X), float(model.bic(X))
 
 
-def _ward_tree(X: np.ndarray, max_rows: int, random_state: int) -> tuple[np.ndarray, np.ndarray]:
+def _ward_tree(
+    X: np.ndarray, max_rows: int, random_state: int
+) -> tuple[np.ndarray, np.ndarray]:
     rows = subsample_indices(X.shape[0], max_rows, random_state)
     return rows, linkage(X[rows], method="ward")
 
@@ -261,7 +272,11 @@ def _ward_cut(X: np.ndarray, rows: np.ndarray, tree: np.ndarray, k: int) -> np.n
 
 
 def _hdbscan_labels(X: np.ndarray, min_cluster_size: int) -> np.ndarray:
-    model = HDBSCAN(min_cluster_size=min_cluster_size, copy=True)
+    model = HDBSCAN(
+        min_cluster_size=min_cluster_size,
+        min_samples=min(min_cluster_size, HDBSCAN_MAX_MIN_SAMPLES),
+        copy=True,
+    )
     return model.fit(X).labels_
 
 
@@ -334,7 +349,11 @@ def fit_partitions(
             if size in seen or size > X.shape[0]:
                 continue
             seen.add(size)
-            settings = {"min_cluster_share": share, "min_cluster_size": size}
+            settings = {
+                "min_cluster_share": share,
+                "min_cluster_size": size,
+                "min_samples": min(size, HDBSCAN_MAX_MIN_SAMPLES),
+            }
             labels, notes, error = _guarded(_hdbscan_labels, X, size)
             found = 0 if labels is None else int(np.unique(labels[labels >= 0]).size)
             out.append(_partition(share, settings, labels, found, notes, error))
@@ -531,7 +550,9 @@ def _internal_metrics(
     return out
 
 
-def _label_metrics(labels: np.ndarray | None, truth: np.ndarray | None) -> dict[str, float]:
+def _label_metrics(
+    labels: np.ndarray | None, truth: np.ndarray | None
+) -> dict[str, float]:
     """Agreement with true labels over labelled rows (NaN without labels)."""
     names = ("homogeneity", "completeness", "v_measure", "adjusted_rand")
     if labels is None or truth is None:
@@ -548,7 +569,9 @@ def _label_metrics(labels: np.ndarray | None, truth: np.ndarray | None) -> dict[
     }
 
 
-def _truth_codes(sample: pd.DataFrame, true_labels: pd.DataFrame | None) -> np.ndarray | None:
+def _truth_codes(
+    sample: pd.DataFrame, true_labels: pd.DataFrame | None
+) -> np.ndarray | None:
     """Integer codes of ``true_segment`` aligned to the sample (-1 = unknown)."""
     if true_labels is None or len(true_labels) == 0:
         return None
@@ -558,14 +581,20 @@ def _truth_codes(sample: pd.DataFrame, true_labels: pd.DataFrame | None) -> np.n
     labels = true_labels[[ID_COLUMN, "true_segment"]].dropna()
     labels = labels.drop_duplicates(ID_COLUMN, keep="first")
     lookup = dict(
-        zip(labels[ID_COLUMN].astype(str), labels["true_segment"].astype(str), strict=True)
+        zip(
+            labels[ID_COLUMN].astype(str),
+            labels["true_segment"].astype(str),
+            strict=True,
+        )
     )
     aligned = sample[ID_COLUMN].astype(str).map(lookup)
     codes, _ = pd.factorize(aligned, sort=True)
     return codes if (codes >= 0).any() else None
 
 
-def _degenerate_reason(n: int, X: np.ndarray, n_distinct: int) -> str | None:
+def _degenerate_reason(
+    n: int, X: np.ndarray, n_distinct: int, steps: pd.DataFrame
+) -> str | None:
     """Plain-English reason why the sample cannot be segmented, if any."""
     fallback = "; everyone is placed in one segment."
     if n < MIN_ROWS:
@@ -575,9 +604,16 @@ def _degenerate_reason(n: int, X: np.ndarray, n_distinct: int) -> str | None:
             f"needed to compare segmentations{fallback}"
         )
     if X.shape[1] == 0:
+        considered = steps["transform"].notna().any()
+        if considered:
+            return (
+                "fallback: no usable numeric feature, every numeric column is "
+                f"empty, constant or nearly constant across the {n} customers "
+                f"(identical customers cannot be split){fallback}"
+            )
         return (
-            "fallback: no usable numeric feature (every column is non-numeric, "
-            f"excluded, empty or near-constant){fallback}"
+            "fallback: no usable numeric feature, the sample has only "
+            f"non-numeric or excluded columns{fallback}"
         )
     if n_distinct < 2:
         return (
@@ -647,6 +683,40 @@ def _candidate_rows(
     return rows
 
 
+def _autoencoder_rows(
+    X: np.ndarray, params: Mapping[str, Any], truth: np.ndarray | None
+) -> list[dict[str, Any]]:
+    """k-means candidates on the autoencoder embedding.
+
+    If the autoencoder cannot be trained, one row per k is kept with NaN
+    metrics and the failure in the ``parameters`` note.
+    """
+    settings = {"autoencoder": dict(AUTOENCODER)}
+    try:
+        embedding, notes = autoencoder_embedding(X, params["random_state"])
+    except ValueError as exc:
+        ks = range(params["k_min"], params["k_max"] + 1)
+        return [
+            {
+                "algorithm": "kmeans",
+                "feature_space": "autoencoder",
+                "n_clusters": k,
+                "parameters": to_json(
+                    {
+                        **settings,
+                        "n_clusters": k,
+                        "note": f"autoencoder failed: {exc}"[:160],
+                    }
+                ),
+                "n_samples": X.shape[0],
+            }
+            for k in ks
+        ]
+    return _candidate_rows(
+        "autoencoder", "kmeans", embedding, params, truth, settings, notes
+    )
+
+
 def _mean_tie_rank(tied: pd.DataFrame) -> pd.Series:
     """Mean rank over silhouette, Davies-Bouldin, Calinski-Harabasz, stability."""
     ranks = pd.concat(
@@ -711,7 +781,8 @@ def _select(table: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataFrame:
                 "everyone is placed in one segment.",
             )
             table = pd.concat(
-                [table, pd.DataFrame([row])[table.columns]], ignore_index=True
+                [table, pd.DataFrame([row]).reindex(columns=table.columns)],
+                ignore_index=True,
             )
             table["candidate_id"] = np.arange(1, len(table) + 1)
             return table
@@ -729,7 +800,7 @@ def _select(table: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataFrame:
 
 def _finalize(rows: list[dict[str, Any]]) -> pd.DataFrame:
     """Order rows deterministically, number them and type the columns."""
-    table = pd.DataFrame(rows)
+    table = pd.DataFrame(rows).reindex(columns=CANDIDATE_COLUMNS)
     table["_space"] = table["feature_space"].map(FEATURE_SPACES.index)
     table["_algo"] = table["algorithm"].map(ALGORITHM_ORDER.index)
     table = table.sort_values(
@@ -793,23 +864,23 @@ def evaluate_candidates(
         X = prep.transform(sample)
         n = X.shape[0]
         n_distinct = np.unique(X, axis=0).shape[0] if X.shape[1] else 1
-        reason = _degenerate_reason(n, X, n_distinct)
+        reason = _degenerate_reason(n, X, n_distinct, prep.steps_)
         if reason is not None:
-            return _typed(pd.DataFrame([_single_segment_row(n, reason)]).assign(candidate_id=1))
+            return _typed(
+                pd.DataFrame([_single_segment_row(n, reason)]).assign(candidate_id=1)
+            )
         rows: list[dict[str, Any]] = []
         for algorithm in ALGORITHM_ORDER:
             if algorithm in p["algorithms"]:
                 rows += _candidate_rows("scaled", algorithm, X, p, truth)
         if p["include_autoencoder"]:
-            embedding, notes = autoencoder_embedding(X, p["random_state"])
-            settings = {"autoencoder": {k: v for k, v in AUTOENCODER.items()}}
-            rows += _candidate_rows(
-                "autoencoder", "kmeans", embedding, p, truth, settings, notes
-            )
+            rows += _autoencoder_rows(X, p, truth)
     if not rows:
         k_reason = (
             f"fallback: only {n_distinct} distinct customer profiles, too few for "
             f"k_min={p['k_min']} segments; everyone is placed in one segment."
         )
-        return _typed(pd.DataFrame([_single_segment_row(n, k_reason)]).assign(candidate_id=1))
+        return _typed(
+            pd.DataFrame([_single_segment_row(n, k_reason)]).assign(candidate_id=1)
+        )
     return _typed(_select(_finalize(rows), p))

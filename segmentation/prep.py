@@ -160,6 +160,10 @@ def _validate_params(p: Mapping[str, Any]) -> None:
             f"k_max ({p['k_max']}) must be greater than or equal to k_min "
             f"({p['k_min']})."
         )
+    if not p["algorithms"]:
+        raise ValueError(
+            f"algorithms must list at least one of {list(KNOWN_ALGORITHMS)}."
+        )
     unknown = sorted(set(p["algorithms"]) - set(KNOWN_ALGORITHMS))
     if unknown:
         raise ValueError(
@@ -218,8 +222,7 @@ def check_features(features: Any, id_column: str = ID_COLUMN) -> pd.DataFrame:
         )
     if id_column not in features.columns:
         raise ValueError(
-            f"features has no '{id_column}' column; it is needed to identify "
-            "customers."
+            f"features has no '{id_column}' column; it is needed to identify customers."
         )
     ids = features[id_column]
     if ids.isna().any():
@@ -227,8 +230,7 @@ def check_features(features: Any, id_column: str = ID_COLUMN) -> pd.DataFrame:
     if ids.duplicated().any():
         dupes = ids[ids.duplicated()].astype(str).head(3).tolist()
         raise ValueError(
-            f"'{id_column}' must be unique in features; repeated ids include "
-            f"{dupes}."
+            f"'{id_column}' must be unique in features; repeated ids include {dupes}."
         )
     order = np.argsort(ids.astype(str).to_numpy(), kind="stable")
     return features.iloc[order].reset_index(drop=True)

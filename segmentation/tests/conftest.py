@@ -60,7 +60,9 @@ def make_customer_frame(
     tenure = np.maximum(recency + 1, params[:, 3] * rng.lognormal(0.0, 0.2, n_samples))
     cadence = np.where(frequency > 1, tenure / np.maximum(frequency - 1, 1), np.nan)
     grocery = np.clip(rng.beta(2 + 6 * (segment == 1), 4, n_samples), 0, 1)
-    electronics = np.clip((1 - grocery) * rng.beta(1 + 4 * (segment == 3), 3, n_samples), 0, 1)
+    electronics = np.clip(
+        (1 - grocery) * rng.beta(1 + 4 * (segment == 3), 3, n_samples), 0, 1
+    )
     frame = pd.DataFrame(
         {
             "customer_id": [f"c{i:06d}" for i in range(n_samples)],
@@ -75,16 +77,23 @@ def make_customer_frame(
             "channel_share_app": rng.beta(2 + 3 * (segment == 0), 2, n_samples),
             "return_rate": rng.beta(1, 20 - 10 * (segment == 3), n_samples),
             "currency_rate": np.where(rng.random(n_samples) < 0.01, 1.1, 1.0),
-            "monetary_gross": (monetary * 1.19 + rng.normal(0, 0.5, n_samples)).round(2),
+            "monetary_gross": (monetary * 1.19 + rng.normal(0, 0.5, n_samples)).round(
+                2
+            ),
             "gender": rng.choice(["f", "m", "x"], n_samples),
             "country": rng.choice(["DE", "FR", "NL"], n_samples),
-            "age_band": pd.Categorical(rng.choice(["18-29", "30-49", "50+"], n_samples)),
+            "age_band": pd.Categorical(
+                rng.choice(["18-29", "30-49", "50+"], n_samples)
+            ),
             "first_order_date": pd.Timestamp("2024-01-01")
             + pd.to_timedelta(rng.integers(0, 700, n_samples), unit="D"),
         }
     )
     labels = pd.DataFrame(
-        {"customer_id": frame["customer_id"], "true_segment": [names[s] for s in segment]}
+        {
+            "customer_id": frame["customer_id"],
+            "true_segment": [names[s] for s in segment],
+        }
     )
     return frame, labels
 
