@@ -94,12 +94,39 @@ def _log_lift(lift: float) -> float:
     return abs(math.log(lift)) if np.isfinite(lift) and lift > 0 else -1.0
 
 
+# Wording for families of generated features (prefix -> high / low templates).
+_PREFIX_PHRASES = {
+    "category_share_": ("{} buyers", "few {} purchases"),
+    "channel_share_": ("{} shoppers", "rarely {}"),
+    "event_count_": ("highly engaged", "low engagement"),
+}
+_OTHER_PHRASES = {
+    "event_count": ("highly engaged", "low engagement"),
+    "active_days": ("highly engaged", "low engagement"),
+    "days_since_last_event": ("long since last visit", "recently engaged"),
+    "mean_days_between_orders": (
+        "long gaps between orders",
+        "short gaps between orders",
+    ),
+    "return_rate": ("frequent returns", "rare returns"),
+    "cancel_rate": ("frequent cancellations", "rare cancellations"),
+}
+
+
 def _phrase(feature: str, lift: float) -> str:
-    """'high share grocery' style phrase for a feature's lift."""
-    high, low = _PHRASES.get(
-        feature,
-        (f"high {feature.replace('_', ' ')}", f"low {feature.replace('_', ' ')}"),
-    )
+    """Marketer wording for a feature's lift, e.g. 'grocery buyers', 'low spend'."""
+    phrases = _PHRASES.get(feature) or _OTHER_PHRASES.get(feature)
+    if phrases is None:
+        for prefix, (high, low) in _PREFIX_PHRASES.items():
+            if feature.startswith(prefix):
+                value = feature[len(prefix) :].replace("_", " ")
+                value = "in-store" if value == "store" else value
+                phrases = (high.format(value), low.format(value))
+                break
+    if phrases is None:
+        words = feature.replace("_", " ")
+        phrases = (f"high {words}", f"low {words}")
+    high, low = phrases
     return high if lift > 1 else low
 
 

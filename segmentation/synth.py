@@ -35,11 +35,19 @@ __all__ = [
     "CATEGORIES",
     "CHANNELS",
     "COLUMNS",
+    "CONTACT_PREFERENCES",
+    "EDUCATIONS",
     "EVENT_TYPES",
     "EXTRACT_DATE",
     "FUTURE_YEARS",
+    "GENDERS",
+    "INTERESTS",
+    "MARITAL_STATUSES",
     "MISSING_CUSTOMER_IDS",
+    "OCCUPATIONS",
+    "PRICE_SENSITIVITIES",
     "SEGMENTS",
+    "SEGMENT_NAMES",
     "STATUSES",
     "WINDOW_START",
     "SegmentProfile",
@@ -64,7 +72,14 @@ CATEGORIES = ("electronics", "fashion", "home", "beauty", "grocery", "sports")
 CHANNELS = ("web", "app", "store")
 STATUSES = ("completed", "returned", "cancelled")
 EVENT_TYPES = ("page_view", "email_open", "email_click", "add_to_cart", "app_session")
-INTERESTS = ("sustainability", "technology", "fashion", "fitness", "home_decor", "cooking")
+INTERESTS = (
+    "sustainability",
+    "technology",
+    "fashion",
+    "fitness",
+    "home_decor",
+    "cooking",
+)
 PRICE_SENSITIVITIES = ("low", "medium", "high")
 CONTACT_PREFERENCES = ("email", "sms", "none")
 GENDERS = ("female", "male", "non_binary")
@@ -125,7 +140,12 @@ BAD_TIMESTAMP_TEMPLATES = (
     "{year}-02-30 {time}",
 )
 FUTURE_YEARS = (2031, 2099)
-BAD_BIRTH_DATE_TEMPLATES = ("{year}-02-30", "{year}-02-31", "{year}-04-31", "{year}-13-01")
+BAD_BIRTH_DATE_TEMPLATES = (
+    "{year}-02-30",
+    "{year}-02-31",
+    "{year}-04-31",
+    "{year}-13-01",
+)
 _VARIANT_TEMPLATES = ("{t}", "{u}", " {v} ", "{v} ", " {v}", " {t} ", "{t} ", "{u} ")
 
 # Relative price level and mean extra units of a line, by category.
@@ -218,7 +238,7 @@ SEGMENTS: tuple[SegmentProfile, ...] = (
         cancel_rate=0.02,
         return_rate=0.03,
         event_probability=0.97,
-        event_mean=22.0,
+        event_mean=20.0,
         event_weights=(0.35, 0.15, 0.10, 0.25, 0.15),
         survey_probability=0.45,
         interest_weights=(0.15, 0.25, 0.25, 0.15, 0.10, 0.10),
@@ -229,18 +249,18 @@ SEGMENTS: tuple[SegmentProfile, ...] = (
     SegmentProfile(
         name="loyal",
         share=0.20,
-        orders_min=8,
-        orders_extra_mean=5.5,
+        orders_min=9,
+        orders_extra_mean=5.0,
         orders_max=30,
         recency_days=(1, 60),
         span_days=(450, 950),
         first_order_max_days=_WINDOW_DAYS,
-        unit_price=40.0,
+        unit_price=36.0,
         category_weights=(0.05, 0.45, 0.35, 0.08, 0.03, 0.04),
         channel_weights=(0.75, 0.12, 0.13),
         cancel_rate=0.02,
         return_rate=0.03,
-        event_probability=0.92,
+        event_probability=0.95,
         event_mean=14.0,
         event_weights=(0.25, 0.40, 0.20, 0.10, 0.05),
         survey_probability=0.35,
@@ -253,17 +273,17 @@ SEGMENTS: tuple[SegmentProfile, ...] = (
         name="new",
         share=0.15,
         orders_min=1,
-        orders_extra_mean=0.8,
+        orders_extra_mean=1.8,
         orders_max=3,
         recency_days=(1, 75),
         span_days=(0, 60),
         first_order_max_days=90,
         unit_price=36.0,
-        category_weights=(0.06, 0.50, 0.06, 0.30, 0.04, 0.04),
-        channel_weights=(0.50, 0.45, 0.05),
+        category_weights=(0.04, 0.78, 0.04, 0.08, 0.03, 0.03),
+        channel_weights=(0.85, 0.12, 0.03),
         cancel_rate=0.01,
         return_rate=0.01,
-        event_probability=0.60,
+        event_probability=0.70,
         event_mean=9.0,
         event_weights=(0.55, 0.10, 0.05, 0.25, 0.05),
         survey_probability=0.25,
@@ -281,12 +301,12 @@ SEGMENTS: tuple[SegmentProfile, ...] = (
         recency_days=(250, 450),
         span_days=(350, 750),
         first_order_max_days=_WINDOW_DAYS,
-        unit_price=40.0,
-        category_weights=(0.15, 0.30, 0.20, 0.15, 0.05, 0.15),
-        channel_weights=(0.55, 0.20, 0.25),
+        unit_price=36.0,
+        category_weights=(0.08, 0.25, 0.15, 0.37, 0.05, 0.10),
+        channel_weights=(0.40, 0.15, 0.45),
         cancel_rate=0.02,
         return_rate=0.12,
-        event_probability=0.30,
+        event_probability=0.25,
         event_mean=6.0,
         event_weights=(0.15, 0.70, 0.05, 0.05, 0.05),
         survey_probability=0.25,
@@ -327,7 +347,7 @@ SEGMENTS: tuple[SegmentProfile, ...] = (
         recency_days=(1, 90),
         span_days=(200, 500),
         first_order_max_days=_WINDOW_DAYS,
-        unit_price=14.0,
+        unit_price=12.0,
         category_weights=(0.03, 0.08, 0.04, 0.32, 0.50, 0.03),
         channel_weights=(0.15, 0.78, 0.07),
         cancel_rate=0.06,
@@ -344,7 +364,10 @@ SEGMENTS: tuple[SegmentProfile, ...] = (
 )
 """The six planted segments, in label order."""
 
-# --- fake identities -------------------------------------------------------------------
+SEGMENT_NAMES = tuple(profile.name for profile in SEGMENTS)
+"""Labels of :data:`SEGMENTS`, in order."""
+
+# --- fake identities ---
 
 _FIRST_NAMES = {
     ("en", "female"): (
@@ -359,7 +382,7 @@ _FIRST_NAMES = {
     ),
     ("de", "female"): (
         "Anna", "Lena", "Leonie", "Sophie", "Marie", "Hannah", "Lea", "Julia",
-        "Katharina", "Jana", "Sabine", "Petra", "Ursula", "Jörg", "Mareike", "Birgit",
+        "Katharina", "Jana", "Sabine", "Petra", "Ursula", "Greta", "Mareike", "Birgit",
     ),
     ("de", "male"): (
         "Lukas", "Jonas", "Leon", "Finn", "Felix", "Paul", "Maximilian", "Tobias",
@@ -398,7 +421,13 @@ _STREET_SUFFIXES = {
     "en": ("Street", "Avenue", "Road", "Lane", "Drive", "Court", "Way"),
     "de": ("straße", "weg", "allee", "gasse"),
 }
-_EMAIL_DOMAINS = ("example.com", "example.net", "example.org", "mail.test", "inbox.test")
+_EMAIL_DOMAINS = (
+    "example.com",
+    "example.net",
+    "example.org",
+    "mail.test",
+    "inbox.test",
+)
 _STALE_EMAIL_DOMAINS = ("oldmail.test", "legacy.example")
 _ASCII_FOLD = str.maketrans(
     {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "é": "e", "ı": "i", "'": "", " ": ""}
@@ -472,7 +501,7 @@ _COUNTRIES = (
 _CITY_WEIGHTS = (0.5, 0.3, 0.2)
 
 
-# --- small sampling helpers ------------------------------------------------------------
+# --- small sampling helpers ---
 
 
 def _probabilities(weights: Sequence[float] | np.ndarray) -> np.ndarray:
@@ -653,7 +682,7 @@ def _segment_table(field: str) -> np.ndarray:
     return np.array([getattr(segment, field) for segment in SEGMENTS], dtype=float)
 
 
-# --- formatting helpers ----------------------------------------------------------------
+# --- formatting helpers ---
 
 
 def _format_timestamps(seconds: np.ndarray) -> np.ndarray:
@@ -795,7 +824,9 @@ def _seconds_of_day(rng: np.random.Generator, in_store: np.ndarray) -> np.ndarra
     return hour * 3600 + rng.integers(0, 3600, size=len(in_store))
 
 
-def _sort_frame(frame: pd.DataFrame, keys: list[str], columns: Sequence[str]) -> pd.DataFrame:
+def _sort_frame(
+    frame: pd.DataFrame, keys: list[str], columns: Sequence[str]
+) -> pd.DataFrame:
     """Sort by hidden keys (stable) and keep only the published columns.
 
     Parameters
@@ -816,7 +847,7 @@ def _sort_frame(frame: pd.DataFrame, keys: list[str], columns: Sequence[str]) ->
     return ordered.loc[:, list(columns)].astype(str)
 
 
-# --- customers' planted behaviour ------------------------------------------------------
+# --- customers' planted behaviour ---
 
 
 @dataclass(frozen=True)
@@ -875,12 +906,16 @@ def _draw_plan(rng: np.random.Generator, n_customers: int) -> _Plan:
     _Plan
         Planted behaviour; customer ``i`` gets id number ``i + 1``.
     """
-    segment = rng.permutation(np.repeat(np.arange(len(SEGMENTS)), _segment_counts(n_customers)))
+    segment = rng.permutation(
+        np.repeat(np.arange(len(SEGMENTS)), _segment_counts(n_customers))
+    )
     n_orders = _draw_order_counts(rng, segment)
     recency_range = _segment_table("recency_days")[segment].astype(int)
     span_range = _segment_table("span_days")[segment].astype(int)
     first_cap = _segment_table("first_order_max_days")[segment].astype(int)
-    recency = _uniform_int(rng, recency_range[:, 0], np.minimum(recency_range[:, 1], first_cap))
+    recency = _uniform_int(
+        rng, recency_range[:, 0], np.minimum(recency_range[:, 1], first_cap)
+    )
     span = _uniform_int(rng, span_range[:, 0], span_range[:, 1])
     first = np.minimum(recency + np.where(n_orders > 1, span, 0), first_cap)
     if n_customers:
@@ -894,7 +929,7 @@ def _draw_plan(rng: np.random.Generator, n_customers: int) -> _Plan:
     return _Plan(segment, n_orders, recency, first, categories, channels, spend_level)
 
 
-# --- orders ----------------------------------------------------------------------------
+# --- orders ---
 
 
 def _draw_order_headers(rng: np.random.Generator, plan: _Plan) -> pd.DataFrame:
@@ -923,7 +958,9 @@ def _draw_order_headers(rng: np.random.Generator, plan: _Plan) -> pd.DataFrame:
     days = np.where(position == 0, first, days)
     days = np.where(is_last, last, days)
     channel = _pick_rows(rng, plan.channel_probabilities[customer])
-    seconds = days * _SECONDS_PER_DAY - _seconds_of_day(rng, channel == CHANNELS.index("store"))
+    seconds = days * _SECONDS_PER_DAY - _seconds_of_day(
+        rng, channel == CHANNELS.index("store")
+    )
     segment = plan.segment[customer]
     cancel = _segment_table("cancel_rate")[segment]
     returned = _segment_table("return_rate")[segment]
@@ -936,7 +973,10 @@ def _draw_order_headers(rng: np.random.Generator, plan: _Plan) -> pd.DataFrame:
 
 
 def _draw_lines(
-    rng: np.random.Generator, plan: _Plan, headers: pd.DataFrame, multi_line_share: float
+    rng: np.random.Generator,
+    plan: _Plan,
+    headers: pd.DataFrame,
+    multi_line_share: float,
 ) -> pd.DataFrame:
     """Expand orders into lines with distinct categories, quantities and amounts.
 
@@ -1004,9 +1044,13 @@ def _draw_rejectable_orders(
     """
     size = len(kinds)
     customer = rng.integers(0, plan.size, size=size)
-    days = _uniform_int(rng, plan.recency_days[customer], plan.first_order_days[customer])
+    days = _uniform_int(
+        rng, plan.recency_days[customer], plan.first_order_days[customer]
+    )
     channel = _pick_rows(rng, plan.channel_probabilities[customer])
-    seconds = days * _SECONDS_PER_DAY - _seconds_of_day(rng, channel == CHANNELS.index("store"))
+    seconds = days * _SECONDS_PER_DAY - _seconds_of_day(
+        rng, channel == CHANNELS.index("store")
+    )
     headers = pd.DataFrame(
         {
             "customer": customer,
@@ -1088,13 +1132,19 @@ def _corrupt_orders(rng: np.random.Generator, lines: pd.DataFrame) -> pd.DataFra
         elif kind == "unparseable_amount":
             out.at[row, "amount"] = BAD_AMOUNTS[int(rng.integers(len(BAD_AMOUNTS)))]
         elif kind == "unparseable_ordered_at":
-            out.at[row, "ordered_at"] = _corrupt_timestamp(rng, out.at[row, "ordered_at"])
+            out.at[row, "ordered_at"] = _corrupt_timestamp(
+                rng, out.at[row, "ordered_at"]
+            )
         elif kind == "future_ordered_at":
-            out.at[row, "ordered_at"] = _future_timestamp(rng, out.at[row, "ordered_at"])
+            out.at[row, "ordered_at"] = _future_timestamp(
+                rng, out.at[row, "ordered_at"]
+            )
     return out
 
 
-def _mess_up_categoricals(rng: np.random.Generator, lines: pd.DataFrame) -> pd.DataFrame:
+def _mess_up_categoricals(
+    rng: np.random.Generator, lines: pd.DataFrame
+) -> pd.DataFrame:
     """Give a few clean lines stray case/whitespace (not rejections).
 
     Categories vary per line; channel and status per order, so that every line of an
@@ -1230,14 +1280,15 @@ def _build_orders(
     )
     clean_rows = np.flatnonzero((lines["kind"] == "clean").to_numpy())
     copies = rng.choice(
-        clean_rows, size=min(_dirt_count(len(clean_rows), _ORDER_DUPLICATE_RATE), len(clean_rows)),
+        clean_rows,
+        size=min(_dirt_count(len(clean_rows), _ORDER_DUPLICATE_RATE), len(clean_rows)),
         replace=False,
     )
     lines = pd.concat([lines, lines.iloc[np.sort(copies)]], ignore_index=True)
     return _sort_frame(lines, ["order_number", "line"], COLUMNS["raw_orders"])
 
 
-# --- customers -------------------------------------------------------------------------
+# --- customers ---
 
 _GENDER_WEIGHTS = (0.49, 0.48, 0.03)
 _OCCUPATION_WEIGHTS = {
@@ -1254,7 +1305,9 @@ _MARITAL_WEIGHTS = {
     "middle": (0.25, 0.58, 0.15, 0.02),
     "senior": (0.10, 0.60, 0.12, 0.18),
 }
-_EARLIEST_SIGN_UP_DAYS = int((_EXTRACT_DAY - np.datetime64("2019-01-01", "D")).astype(int))
+_EARLIEST_SIGN_UP_DAYS = int(
+    (_EXTRACT_DAY - np.datetime64("2019-01-01", "D")).astype(int)
+)
 
 
 def _age_band_weights(
@@ -1277,7 +1330,11 @@ def _age_band_weights(
         ``(n, k)`` probability matrix.
     """
     young_w, middle_w, senior_w = (np.array(weights) for weights in bands.values())
-    rows = np.where(age[:, None] < young, young_w, np.where(age[:, None] >= senior, senior_w, middle_w))
+    rows = np.where(
+        age[:, None] < young,
+        young_w,
+        np.where(age[:, None] >= senior, senior_w, middle_w),
+    )
     return _probabilities(rows)
 
 
@@ -1334,7 +1391,9 @@ def _draw_identity(rng: np.random.Generator, gender: np.ndarray) -> pd.DataFrame
         place = _COUNTRIES[country[i]]
         language = place.language
         # non-binary people get a first name from either list
-        name_gender = GENDERS[gender[i]] if gender[i] < 2 else GENDERS[int(draws[i, 0] < 0.5)]
+        name_gender = (
+            GENDERS[gender[i]] if gender[i] < 2 else GENDERS[int(draws[i, 0] < 0.5)]
+        )
         firsts = _FIRST_NAMES[(language, name_gender)]
         lasts = _LAST_NAMES[language]
         first = firsts[int(draws[i, 1] * len(firsts))]
@@ -1343,7 +1402,9 @@ def _draw_identity(rng: np.random.Generator, gender: np.ndarray) -> pd.DataFrame
         city_weights = np.cumsum(_probabilities(_CITY_WEIGHTS[: len(cities)]))
         city = cities[min(int((draws[i, 4] > city_weights).sum()), len(cities) - 1)]
         street = _STREETS[language][int(draws[i, 5] * len(_STREETS[language]))]
-        suffix = _STREET_SUFFIXES[language][int(draws[i, 6] * len(_STREET_SUFFIXES[language]))]
+        suffix = _STREET_SUFFIXES[language][
+            int(draws[i, 6] * len(_STREET_SUFFIXES[language]))
+        ]
         house = 1 + int(draws[i, 7] ** 2 * 240)
         area = place.area_codes[int(draws[i, 8] * len(place.area_codes))]
         number = int(numbers[i])
@@ -1353,13 +1414,35 @@ def _draw_identity(rng: np.random.Generator, gender: np.ndarray) -> pd.DataFrame
             phone = f"+44 {area} {number % 1_000_000:06d}"
         else:
             phone = f"+49 {area} {number:07d}"
-        address = f"{street}{suffix} {house}" if language == "de" else f"{house} {street} {suffix}"
+        address = (
+            f"{street}{suffix} {house}"
+            if language == "de"
+            else f"{house} {street} {suffix}"
+        )
         local = _email_local_part(first, last, float(draws[i, 9]), number % 100)
         domain = _EMAIL_DOMAINS[number % len(_EMAIL_DOMAINS)]
-        records.append((f"{first} {last}", f"{local}@{domain}", phone, address, place.name, region, city))
+        records.append(
+            (
+                f"{first} {last}",
+                f"{local}@{domain}",
+                phone,
+                address,
+                place.name,
+                region,
+                city,
+            )
+        )
     identity = pd.DataFrame(
         records,
-        columns=["name", "email", "phone", "street_address", "country", "region", "city"],
+        columns=[
+            "name",
+            "email",
+            "phone",
+            "street_address",
+            "country",
+            "region",
+            "city",
+        ],
         dtype=object,
     )
     identity["country_code"] = country
@@ -1384,12 +1467,16 @@ def _unique_emails(emails: pd.Series, numbers: np.ndarray) -> pd.Series:
     repeated = emails.duplicated(keep="first").to_numpy()
     fixed = [
         email.replace("@", f".{number}@") if again else email
-        for email, number, again in zip(emails.tolist(), numbers.tolist(), repeated, strict=True)
+        for email, number, again in zip(
+            emails.tolist(), numbers.tolist(), repeated, strict=True
+        )
     ]
     return pd.Series(fixed, index=emails.index, dtype=object)
 
 
-def _blank_some(rng: np.random.Generator, values: np.ndarray, rate: float) -> np.ndarray:
+def _blank_some(
+    rng: np.random.Generator, values: np.ndarray, rate: float
+) -> np.ndarray:
     """Blank out a share of text values.
 
     Parameters
@@ -1437,9 +1524,9 @@ def _draw_people(
     birth_date = _format_dates(birth_days)
     bad_birth = rng.random(size) < 0.005
     birth_date[bad_birth] = [
-        BAD_BIRTH_DATE_TEMPLATES[int(rng.integers(len(BAD_BIRTH_DATE_TEMPLATES)))].format(
-            year=text[:4]
-        )
+        BAD_BIRTH_DATE_TEMPLATES[
+            int(rng.integers(len(BAD_BIRTH_DATE_TEMPLATES)))
+        ].format(year=text[:4])
         for text in birth_date[bad_birth]
     ]
     people["birth_date"] = _blank_some(rng, birth_date, 0.03)
@@ -1461,7 +1548,7 @@ def _draw_people(
     people["education"] = np.array(EDUCATIONS, dtype=object)[education]
     marital = _pick_rows(rng, _age_band_weights(age, _MARITAL_WEIGHTS, 30, 60))
     people["marital_status"] = np.array(MARITAL_STATUSES, dtype=object)[marital]
-    is_new = segment == [segment.name for segment in SEGMENTS].index("new")
+    is_new = segment == SEGMENT_NAMES.index("new")
     lag = np.rint(rng.exponential(np.where(is_new, 12.0, 150.0))).astype(int)
     sign_up_days = np.minimum(first_order_days + lag, _EARLIEST_SIGN_UP_DAYS)
     people["signed_up_at"] = _format_dates(sign_up_days)
@@ -1504,19 +1591,28 @@ def _stale_records(rng: np.random.Generator, current: pd.DataFrame) -> pd.DataFr
         income = str(stale.at[row, "income"])
         if income:
             factor = rng.uniform(0.6, 0.9)
-            stale.at[row, "income"] = str(int(np.rint(int(income) * factor / 100) * 100))
+            stale.at[row, "income"] = str(
+                int(np.rint(int(income) * factor / 100) * 100)
+            )
     earlier = stale["sign_up_days"].to_numpy() + rng.integers(30, 900, size=len(stale))
     stale["sign_up_days"] = earlier
     stale["signed_up_at"] = _format_dates(earlier)
     return stale
 
 
-_CUSTOMER_DIRT_RATES = {"exact_duplicate": 0.01, "stale_duplicate": 0.01, "missing_id": 0.003}
+_CUSTOMER_DIRT_RATES = {
+    "exact_duplicate": 0.01,
+    "stale_duplicate": 0.01,
+    "missing_id": 0.003,
+}
 _ORDERS_ONLY_RATE = 0.01
 
 
 def _build_customers(
-    rng: np.random.Generator, plan: _Plan, customer_ids: np.ndarray, orders_only: np.ndarray
+    rng: np.random.Generator,
+    plan: _Plan,
+    customer_ids: np.ndarray,
+    orders_only: np.ndarray,
 ) -> pd.DataFrame:
     """Build ``raw_customers``: one record per customer plus dirty rows.
 
@@ -1551,7 +1647,9 @@ def _build_customers(
     copies["variant"] = 2
     n_missing = _dirt_count(len(kept), _CUSTOMER_DIRT_RATES["missing_id"])
     strangers = rng.integers(0, plan.size, size=n_missing)
-    missing = _draw_people(rng, plan.segment[strangers], plan.first_order_days[strangers])
+    missing = _draw_people(
+        rng, plan.segment[strangers], plan.first_order_days[strangers]
+    )
     missing["customer_id"] = ""
     missing["sort_key"] = strangers + 0.5
     missing["variant"] = 1
@@ -1559,7 +1657,7 @@ def _build_customers(
     return _sort_frame(table, ["sort_key", "variant"], COLUMNS["raw_customers"])
 
 
-# --- events ----------------------------------------------------------------------------
+# --- events ---
 
 _EVENT_DIRT_RATES = {"exact_duplicate": 0.01, "missing_id": 0.005, "unparseable": 0.003}
 
@@ -1591,10 +1689,35 @@ def _draw_events(rng: np.random.Generator, plan: _Plan) -> pd.DataFrame:
     during = _uniform_int(rng, np.minimum(latest, earliest), earliest)
     anytime = _uniform_int(rng, np.ones_like(earliest), earliest)
     days = np.where(rng.random(len(customer)) < 0.75, during, anytime)
-    seconds = days * _SECONDS_PER_DAY - _seconds_of_day(rng, np.zeros(len(customer), bool))
-    event_type = _pick_rows(rng, _probabilities(_segment_table("event_weights")[segment[customer]]))
-    events = pd.DataFrame({"customer": customer, "seconds": seconds, "event_type": event_type})
+    seconds = days * _SECONDS_PER_DAY - _seconds_of_day(
+        rng, np.zeros(len(customer), bool)
+    )
+    event_type = _pick_rows(
+        rng, _probabilities(_segment_table("event_weights")[segment[customer]])
+    )
+    events = pd.DataFrame(
+        {"customer": customer, "seconds": seconds, "event_type": event_type}
+    )
     return events.drop_duplicates(ignore_index=True)
+
+
+def _nudge_seconds(rng: np.random.Generator, seconds: np.ndarray) -> np.ndarray:
+    """Move moments a few minutes earlier, staying inside the order window.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Source of randomness.
+    seconds : numpy.ndarray
+        Seconds before the extract.
+
+    Returns
+    -------
+    numpy.ndarray
+        Seconds before the extract, 1 to 600 more, at most the window length.
+    """
+    nudged = seconds + rng.integers(1, 601, size=len(seconds))
+    return np.minimum(nudged, _WINDOW_DAYS * _SECONDS_PER_DAY)
 
 
 def _build_events(
@@ -1628,27 +1751,36 @@ def _build_events(
     n_copies = _dirt_count(n_events, _EVENT_DIRT_RATES["exact_duplicate"])
     missing = events.iloc[np.sort(picks[:n_missing])].copy()
     missing["customer_id"] = ""
-    missing["seconds"] = missing["seconds"] - rng.integers(1, 600, size=n_missing)
+    missing["seconds"] = _nudge_seconds(rng, missing["seconds"].to_numpy())
     missing["occurred_at"] = _format_timestamps(missing["seconds"].to_numpy())
     bad = events.iloc[np.sort(picks[n_missing : n_missing + n_bad])].copy()
-    bad["seconds"] = bad["seconds"] - rng.integers(1, 600, size=n_bad)
+    bad["seconds"] = _nudge_seconds(rng, bad["seconds"].to_numpy())
     bad["occurred_at"] = [
-        _corrupt_timestamp(rng, text) for text in _format_timestamps(bad["seconds"].to_numpy())
+        _corrupt_timestamp(rng, text)
+        for text in _format_timestamps(bad["seconds"].to_numpy())
     ]
-    copies = events.iloc[np.sort(rng.choice(n_events, size=n_copies, replace=False))].copy()
+    copies = events.iloc[
+        np.sort(rng.choice(n_events, size=n_copies, replace=False))
+    ].copy()
     copies["variant"] = 1
     table = pd.concat([events, missing, bad, copies], ignore_index=True)
     table["time_key"] = -table["seconds"]
     return _sort_frame(
-        table, ["time_key", "customer_id", "event_type", "variant"], COLUMNS["raw_events"]
+        table,
+        ["time_key", "customer_id", "event_type", "variant"],
+        COLUMNS["raw_events"],
     )
 
 
-# --- survey ----------------------------------------------------------------------------
+# --- survey ---
 
 _CONTACT_WEIGHTS = (0.60, 0.25, 0.15)
 _INTEREST_COUNT_WEIGHTS = (0.40, 0.35, 0.25)
-_SURVEY_DIRT_RATES = {"exact_duplicate": 0.01, "missing_id": 0.003, "missing_value": 0.005}
+_SURVEY_DIRT_RATES = {
+    "exact_duplicate": 0.01,
+    "missing_id": 0.003,
+    "missing_value": 0.005,
+}
 _ATTRIBUTES = ("interest", "price_sensitivity", "preferred_contact")
 
 
@@ -1668,14 +1800,23 @@ def _draw_survey(rng: np.random.Generator, plan: _Plan) -> pd.DataFrame:
         ``customer``, ``attribute`` code and text ``value``.
     """
     segment = plan.segment
-    respondents = np.flatnonzero(rng.random(plan.size) < _segment_table("survey_probability")[segment])
+    respondents = np.flatnonzero(
+        rng.random(plan.size) < _segment_table("survey_probability")[segment]
+    )
     size = len(respondents)
     n_interests = 1 + _pick(rng, _INTEREST_COUNT_WEIGHTS, size)
-    ranked = _rank_rows(rng, _probabilities(_segment_table("interest_weights")[segment[respondents]]))
+    ranked = _rank_rows(
+        rng, _probabilities(_segment_table("interest_weights")[segment[respondents]])
+    )
     owner = np.repeat(np.arange(size), n_interests)
-    slot = np.arange(len(owner)) - np.repeat(np.cumsum(n_interests) - n_interests, n_interests)
+    slot = np.arange(len(owner)) - np.repeat(
+        np.cumsum(n_interests) - n_interests, n_interests
+    )
     sensitivity = _pick_rows(
-        rng, _probabilities(_segment_table("price_sensitivity_weights")[segment[respondents]])
+        rng,
+        _probabilities(
+            _segment_table("price_sensitivity_weights")[segment[respondents]]
+        ),
     )
     contact = _pick(rng, _CONTACT_WEIGHTS, size)
     parts = [
@@ -1727,7 +1868,9 @@ def _build_survey(
     answers["customer_id"] = customer_ids[answers["customer"].to_numpy()]
     answers["sort_key"] = answers["customer"].astype(float)
     answers["attribute_code"] = answers["attribute"]
-    answers["attribute"] = np.array(_ATTRIBUTES, dtype=object)[answers["attribute_code"]]
+    answers["attribute"] = np.array(_ATTRIBUTES, dtype=object)[
+        answers["attribute_code"]
+    ]
     answers["variant"] = 0
     n_answers = len(answers)
     picks = rng.permutation(n_answers)
@@ -1740,7 +1883,9 @@ def _build_survey(
     blank = answers.iloc[np.sort(picks[n_missing : n_missing + n_blank])].copy()
     blank["value"] = ""
     blank["variant"] = 2
-    copies = answers.iloc[np.sort(rng.choice(n_answers, size=n_copies, replace=False))].copy()
+    copies = answers.iloc[
+        np.sort(rng.choice(n_answers, size=n_copies, replace=False))
+    ].copy()
     copies["variant"] = 1
     table = pd.concat([answers, missing, blank, copies], ignore_index=True)
     return _sort_frame(
@@ -1750,10 +1895,12 @@ def _build_survey(
     )
 
 
-# --- public API ------------------------------------------------------------------------
+# --- public API ---
 
 
-def generate_sample(random_state: int = 42, n_customers: int = 5000) -> dict[str, pd.DataFrame]:
+def generate_sample(
+    random_state: int = 42, n_customers: int = 5000
+) -> dict[str, pd.DataFrame]:
     """Generate the dirty retail sample with planted segments.
 
     Parameters
@@ -1784,19 +1931,21 @@ def generate_sample(random_state: int = 42, n_customers: int = 5000) -> dict[str
     customer_ids = _format_ids("C", np.arange(1, n_customers + 1), width)
     orders_only = np.zeros(n_customers, dtype=bool)
     orders_only[
-        customers_rng.choice(n_customers, size=_dirt_count(n_customers, _ORDERS_ONLY_RATE), replace=False)
+        customers_rng.choice(
+            n_customers, size=_dirt_count(n_customers, _ORDERS_ONLY_RATE), replace=False
+        )
     ] = True
     truth = pd.DataFrame(
         {
             "customer_id": customer_ids,
-            "true_segment": np.array([segment.name for segment in SEGMENTS], dtype=object)[
-                plan.segment
-            ],
+            "true_segment": np.array(SEGMENT_NAMES, dtype=object)[plan.segment],
         }
     )
     return {
         "raw_orders": _build_orders(orders_rng, plan, customer_ids),
-        "raw_customers": _build_customers(customers_rng, plan, customer_ids, orders_only),
+        "raw_customers": _build_customers(
+            customers_rng, plan, customer_ids, orders_only
+        ),
         "raw_events": _build_events(events_rng, plan, customer_ids),
         "raw_survey_responses": _build_survey(survey_rng, plan, customer_ids),
         "sample_true_segments": truth.astype(str),
@@ -1849,17 +1998,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m segmentation.synth",
         description="Write the deterministic dirty retail sample as seed CSVs.",
     )
-    parser.add_argument("--out", default="seeds", help="output directory (default: seeds)")
-    parser.add_argument("--seed", type=int, default=42, help="random seed (default: 42)")
     parser.add_argument(
-        "--customers", type=int, default=5000, help="number of customers (default: 5000)"
+        "--out", default="seeds", help="output directory (default: seeds)"
+    )
+    parser.add_argument(
+        "--seed", type=int, default=42, help="random seed (default: 42)"
+    )
+    parser.add_argument(
+        "--customers",
+        type=int,
+        default=5000,
+        help="number of customers (default: 5000)",
     )
     args = parser.parse_args(argv)
     paths = write_sample(args.out, random_state=args.seed, n_customers=args.customers)
-    rows = ", ".join(
-        f"{name}={sum(1 for _ in path.open(encoding='utf-8')) - 1}"
+    counts = {
+        name: path.read_text(encoding="utf-8").count("\n") - 1
         for name, path in paths.items()
-    )
+    }
+    rows = ", ".join(f"{name}={count}" for name, count in counts.items())
     print(f"wrote {len(paths)} files to {args.out} (seed {args.seed}): {rows} rows")
     return 0
 

@@ -122,3 +122,48 @@ def customers() -> tuple[pd.DataFrame, pd.DataFrame]:
 def fast_params() -> dict:
     """Parameters that keep candidate evaluation quick in tests."""
     return {"k_max": 6, "include_autoencoder": False, "stability_splits": 1}
+
+
+# --- dbt builds shared by the end-to-end tests (each build is a minute or so) ---------
+
+
+def assert_build_ok(run):
+    """Fail with the tail of dbt's output when a dbt command did not succeed."""
+    assert run.returncode == 0, run.output[-6000:]
+    return run
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory):
+    """`dbt build` of the bundled sample, in its own database."""
+    from segmentation.tests.dbt_helpers import run_dbt
+
+    return assert_build_ok(run_dbt(["build"], tmp_path_factory.mktemp("sample")))
+
+
+@pytest.fixture(scope="session")
+def orders_only_csv(tmp_path_factory):
+    """The sample's orders reduced to the four required columns."""
+    import csv
+
+    from segmentation.tests.dbt_helpers import PROJECT_DIR
+
+    path = tmp_path_factory.mktemp("orders_only") / "orders.csv"
+    with open(PROJECT_DIR / "seeds" / "raw_orders.csv", newline="") as source:
+        rows = list(csv.DictReader(source))
+    columns = ["order_id", "customer_id", "ordered_at", "amount"]
+    with open(path, "w", newline="") as target:
+        writer = csv.DictWriter(target, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+@pytest.fixture(scope="session")
+def orders_only_build(tmp_path_factory, orders_only_csv):
+    """`dbt build` on a transactions-only file (no customers, events or survey)."""
+    from segmentation.tests.dbt_helpers import run_dbt
+
+    workdir = tmp_path_factory.mktemp("orders_only_build")
+    variables = {"orders_path": str(orders_only_csv)}
+    return assert_build_ok(run_dbt(["build"], workdir, variables=variables))

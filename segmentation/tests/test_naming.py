@@ -109,8 +109,8 @@ def test_without_known_columns_uses_largest_lifts():
     profile, sizes = make_profile(profiles, ["share_grocery", "return_rate"])
     names = name_segments(profile, sizes)
     assert names["segment_name"].tolist() == [
-        "Low return rate, high share grocery",
-        "Low share grocery, high return rate",
+        "Rare returns, high share grocery",
+        "Low share grocery, frequent returns",
         "Average customers",
     ]
     assert (
@@ -120,6 +120,16 @@ def test_without_known_columns_uses_largest_lifts():
             "100 customers (33%): return rate ~0.02 (0.4x average), share grocery ~0.8"
         )
     )
+
+
+def test_generated_features_get_marketer_wording():
+    profiles = {"a": (0.8, 0.7), "b": (0.1, 0.1), "c": (0.45, 0.4)}
+    profile, sizes = make_profile(
+        profiles, ["category_share_grocery", "channel_share_store"]
+    )
+    names = name_segments(profile, sizes)["segment_name"].tolist()
+    assert names[0] == "Grocery buyers, in-store shoppers"
+    assert names[1] == "Few grocery purchases, rarely in-store"
 
 
 def test_duplicates_get_distinctive_feature_then_number():

@@ -8,7 +8,6 @@ It also saves the screenshot the README shows: docs/report_screenshot.png.
 
 from __future__ import annotations
 
-import csv
 import html
 import re
 import subprocess
@@ -21,7 +20,7 @@ import pytest
 
 from segmentation import report
 from segmentation.tests import browser
-from segmentation.tests.dbt_helpers import PROJECT_DIR, DbtRun, run_dbt
+from segmentation.tests.dbt_helpers import PROJECT_DIR, DbtRun
 
 SCREENSHOT = PROJECT_DIR / "docs" / "report_screenshot.png"
 REMOTE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
@@ -34,8 +33,8 @@ def _ok(run: DbtRun) -> DbtRun:
 
 
 @pytest.fixture(scope="session")
-def sample_run(tmp_path_factory: pytest.TempPathFactory) -> DbtRun:
-    return _ok(run_dbt(["build"], tmp_path_factory.mktemp("report_sample")))
+def sample_run(sample_build: DbtRun) -> DbtRun:
+    return sample_build
 
 
 @pytest.fixture(scope="session")
@@ -237,18 +236,9 @@ def test_report_renders_without_optional_tables(
 
 
 @pytest.fixture(scope="session")
-def orders_only_run(tmp_path_factory: pytest.TempPathFactory) -> DbtRun:
+def orders_only_run(orders_only_build: DbtRun) -> DbtRun:
     """A run on the sample's orders with the four required columns only."""
-    workdir = tmp_path_factory.mktemp("report_orders_only")
-    path = workdir / "orders.csv"
-    with open(PROJECT_DIR / "seeds" / "raw_orders.csv", newline="") as source:
-        rows = list(csv.DictReader(source))
-    columns = ["order_id", "customer_id", "ordered_at", "amount"]
-    with open(path, "w", newline="") as target:
-        writer = csv.DictWriter(target, fieldnames=columns, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
-    return _ok(run_dbt(["build"], workdir, variables={"orders_path": str(path)}))
+    return orders_only_build
 
 
 def test_orders_only_run_gets_a_full_report(
