@@ -32,7 +32,8 @@ from segmentation.candidates import (
     fit_candidate_labels,
     squared_distances,
 )
-from segmentation.naming import name_segments
+from segmentation.matching import SegmentMatch, match_segments
+from segmentation.naming import name_segments, unique_names
 from segmentation.prep import (
     ID_COLUMN,
     apply_steps,
@@ -305,6 +306,8 @@ def fit_segmentation(
     features: pd.DataFrame,
     candidates: pd.DataFrame,
     params: Mapping[str, Any] | None = None,
+    previous: pd.DataFrame | None = None,
+    max_known_id: int | None = None,
 ) -> SegmentationModel:
     """Refit the selected candidate and build the scorer tables.
 
@@ -319,6 +322,14 @@ def fit_segmentation(
         one ``is_selected`` row.
     params : mapping, optional
         The same parameters as for the candidate evaluation.
+    previous : pandas.DataFrame, optional
+        The previous run's segments (``segment_id, segment_name, feature,
+        segment_mean``). When given, segments that match a previous one keep
+        its id and name (:func:`segmentation.matching.match_segments`); new
+        ones are numbered after ``max_known_id``. Without it, ids are
+        canonical: 1 = highest mean monetary.
+    max_known_id : int, optional
+        Highest segment id published so far.
 
     Returns
     -------
@@ -383,18 +394,72 @@ def fit_segmentation(
         names,
         p["outlier_quantile"],
     )
-    assignments = pd.DataFrame(
-        {
-            ID_COLUMN: sample[ID_COLUMN].to_numpy(),
-            "segment_id": segment_ids.astype(np.int64),
-            "distance": distances,
-        }
-    )
-    return SegmentationModel(
+    model = SegmentationModel(
         steps=prep.steps_,
         centroids=centroids,
-        sample_assignments=assignments,
+        sample_assignments=pd.DataFrame(),
         profile=profile,
         algorithm=str(chosen["algorithm"]),
         candidate_id=int(chosen["candidate_id"]),
+    )
+    if previous is not None and not previous.empty:
+        match = match_segments(
+            profile,
+            prep.steps_,
+            previous,
+            p["segment_match_max_distance"],
+            max_known_id,
+        )
+        model = _relabel(model, match)
+    model.sample_assignments = (
+        model.assign(sample).sort_values(ID_COLUMN).reset_index(drop=True)
+    )
+    return model
+
+
+def _relabel(model: SegmentationModel, match: SegmentMatch) -> SegmentationModel:
+    """Publish matched ids and inherited names (:mod:`segmentation.matching`)."""
+    centroids = model.centroids.copy()
+    centroids["segment_id"] = (
+        centroids["segment_id"].map(match.new_ids).astype(np.int64)
+    )
+    inherited = match.inherited_names
+    names = []
+    for segment_id, name in zip(
+        centroids["segment_id"], centroids["segment_name"], strict=True
+    ):
+        if segment_id in inherited:
+            names.append(inherited[segment_id])
+        elif name in inherited.values():
+            names.append(f"{name} (new)")
+        else:
+            names.append(name)
+    centroids["segment_name"] = pd.Series(unique_names(names), dtype=object).to_numpy()
+    profile = model.profile.copy()
+    profile["segment_id"] = profile["segment_id"].map(match.new_ids).astype(np.int64)
+    return SegmentationModel(
+        steps=model.steps,
+        centroids=centroids.sort_values("segment_id").reset_index(drop=True),
+        sample_assignments=model.sample_assignments,
+        profile=profile.sort_values(["segment_id", "feature"]).reset_index(drop=True),
+        algorithm=model.algorithm,
+        candidate_id=model.candidate_id,
+    )
+
+
+def model_from_tables(
+    steps: pd.DataFrame, centroids: pd.DataFrame
+) -> SegmentationModel:
+    """A scorer rebuilt from its stored preprocessing and centroid tables.
+
+    Used to score without refitting and to produce the Python side of the
+    SQL-versus-Python check from exactly what the warehouse holds.
+    """
+    return SegmentationModel(
+        steps=steps,
+        centroids=centroids.sort_values("segment_id").reset_index(drop=True),
+        sample_assignments=pd.DataFrame(),
+        profile=pd.DataFrame(columns=PROFILE_COLUMNS),
+        algorithm="stored",
+        candidate_id=0,
     )

@@ -281,7 +281,7 @@ def describe(
     return text + "."
 
 
-def _unique(names: list[str]) -> list[str]:
+def unique_names(names: list[str]) -> list[str]:
     """Number repeated names in order ("X 1", "X 2"), avoiding collisions."""
     counts = pd.Series(names).value_counts()
     taken = set(names)
@@ -338,7 +338,7 @@ def name_segments(profile: pd.DataFrame, sizes: pd.Series) -> pd.DataFrame:
             if ranked:
                 feature = ranked[0]
                 names[segment] += f" ({_phrase(feature, lifts[segment][feature])})"
-    final = _unique([names[s] for s in segment_ids])
+    final = unique_names([names[s] for s in segment_ids])
     return pd.DataFrame(
         {
             "segment_id": np.asarray(segment_ids, dtype=np.int64),

@@ -68,6 +68,7 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "outlier_quantile": 0.99,
     "hierarchical_max_rows": 4000,
     "rule_max_depth": 3,
+    "segment_match_max_distance": 1.5,
 }
 
 KNOWN_ALGORITHMS = ("kmeans", "gaussian_mixture", "ward", "hdbscan")
@@ -135,6 +136,7 @@ def resolve_params(params: Mapping[str, Any] | None) -> dict[str, Any]:
         "skew_threshold",
         "outlier_iqr_factor",
         "outlier_quantile",
+        "segment_match_max_distance",
     ):
         merged[key] = float(merged[key])
     merged["include_autoencoder"] = bool(merged["include_autoencoder"])

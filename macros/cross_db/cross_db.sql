@@ -26,19 +26,28 @@
 
 
 {#- Blank-like text ('', 'null', 'none', 'n/a', 'nan', 'unknown') becomes null; the rest
-    is trimmed. Used for identifiers and free-text inputs. -#}
-{% macro clean_text(column_name, lowercase=false) -%}
+    is trimmed. Used for identifiers and free-text inputs. With blank_words=false only
+    empty text is null (for answers where 'none' is a real value). -#}
+{% macro clean_text(column_name, lowercase=false, blank_words=true) -%}
     case
+        {%- if blank_words %}
         when lower(trim({{ column_name }})) in ('', 'null', 'none', 'n/a', 'na', 'nan', 'unknown')
             then null
+        {%- else %}
+        when trim({{ column_name }}) = '' then null
+        {%- endif %}
         else {% if lowercase %}lower(trim({{ column_name }})){% else %}trim({{ column_name }}){% endif %}
     end
 {%- endmacro %}
 
 
 {#- Categorical text: trimmed, lower case, inner spaces and dashes as underscores. -#}
-{% macro clean_category(column_name) -%}
-    replace(replace({{ clean_text(column_name, lowercase=true) }}, ' ', '_'), '-', '_')
+{% macro clean_category(column_name, blank_words=true) -%}
+    replace(
+        replace({{ clean_text(column_name, lowercase=true, blank_words=blank_words) }}, ' ', '_'),
+        '-',
+        '_'
+    )
 {%- endmacro %}
 
 

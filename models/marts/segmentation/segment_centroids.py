@@ -1,9 +1,13 @@
-"""The selected model's segments: canonical id, name, description and the centroid in
-scaled feature space (one column per selected feature). SQL scores customers from it."""
+"""The selected model's segments: id, name, description and the centroid in scaled
+feature space (one column per selected feature). SQL scores customers from it.
+A refit keeps the ids and names of the segments it finds again (matched against the
+latest earlier snapshot in segment_catalog). With refit: false, the stored table is
+kept as it is."""
 
 import json
 
 from segmentation.model import fit_segmentation
+from segmentation.warehouse import previous_segments, stored_table
 
 
 def model(dbt, session):
@@ -12,4 +16,9 @@ def model(dbt, session):
     params = json.loads(params_json)
     sample = dbt.ref("segment_training_sample").df()
     candidates = dbt.ref("segment_model_candidates").df()
-    return fit_segmentation(sample, candidates, params).centroids
+    if not params["refit"]:
+        return stored_table(session, str(dbt.this))
+    previous, max_known_id = previous_segments(session, params["catalog"], sample)
+    return fit_segmentation(
+        sample, candidates, params, previous, max_known_id
+    ).centroids

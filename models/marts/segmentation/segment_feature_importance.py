@@ -12,6 +12,8 @@ def model(dbt, session):
     params = json.loads(params_json)
     sample = dbt.ref("segment_training_sample").df()
     assignments = dbt.ref("segment_training_assignments").df()
-    labelled = sample.merge(assignments[["customer_id", "segment_id"]], on="customer_id")
+    labelled = sample.merge(
+        assignments[["customer_id", "segment_id"]], on="customer_id"
+    )
     features = labelled.drop(columns=["segment_id"])
     return feature_importance(features, labelled["segment_id"], params)

@@ -67,7 +67,7 @@ final as (
         as_of_date,
         coalesce(from_segment_name, '(new customer)') as from_segment_name,
         coalesce(to_segment_name, '(no longer active)') as to_segment_name,
-        count(*) as customers,
+        cast(count(*) as {{ dbt.type_bigint() }}) as customers,
         sum(monetary) as revenue
     from pairs
     group by

@@ -1,11 +1,10 @@
-"""Every candidate clustering (algorithm x k x feature space) with its metrics; one selected.
-
-The fitting lives in the `segmentation` package; this model only moves tables.
-"""
+"""Every candidate clustering (algorithm x k x feature space) with its metrics; one
+selected. With refit: false, the stored table is kept as it is."""
 
 import json
 
 from segmentation.candidates import evaluate_candidates
+from segmentation.warehouse import stored_table
 
 
 def model(dbt, session):
@@ -14,4 +13,6 @@ def model(dbt, session):
     params = json.loads(params_json)
     sample = dbt.ref("segment_training_sample").df()
     labels = dbt.ref("stg_labels__true_segments").df()
+    if not params["refit"]:
+        return stored_table(session, str(dbt.this))
     return evaluate_candidates(sample, params, true_labels=labels)

@@ -1,9 +1,11 @@
 """The selected model's preparation, one row per feature considered: imputation value,
-transform, clipping bounds, centre and scale, and why a feature was dropped."""
+transform, clipping bounds, centre and scale, and why a feature was dropped.
+With refit: false, the stored table is kept as it is."""
 
 import json
 
 from segmentation.model import fit_segmentation
+from segmentation.warehouse import stored_table
 
 
 def model(dbt, session):
@@ -12,4 +14,6 @@ def model(dbt, session):
     params = json.loads(params_json)
     sample = dbt.ref("segment_training_sample").df()
     candidates = dbt.ref("segment_model_candidates").df()
+    if not params["refit"]:
+        return stored_table(session, str(dbt.this))
     return fit_segmentation(sample, candidates, params).steps

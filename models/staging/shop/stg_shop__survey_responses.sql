@@ -23,7 +23,7 @@ parsed as (
     select
         {{ clean_text('customer_id') }} as customer_id,
         {{ clean_category('attribute') }} as attribute,
-        {{ clean_category('value') }} as answer,
+        {{ clean_category('value', blank_words=false) }} as answer,
         customer_id as raw_customer_id,
         attribute as raw_attribute,
         value as raw_value,

@@ -1,0 +1,111 @@
+"""Refreshes without surprises, on one database built several times in a row:
+
+1. at as_of_date 2026-06-01, 2. a month later (refit), 3. score-only (refit: false),
+4. the same with three customers erased.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from segmentation.tests.conftest import assert_build_ok
+from segmentation.tests.dbt_helpers import DbtRun, run_dbt
+
+JUNE = {"as_of_date": "2026-06-01"}
+ERASED = ["C00001", "C00002", "C00003"]
+
+
+def _digest(run: DbtRun, table: str, key: str) -> str:
+    rows = run.query(f"select * from main.{table} order by {key}")
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+def _segments(run: DbtRun) -> dict[int, str]:
+    return dict(
+        run.query("select segment_id, segment_name from main.segment_centroids")
+    )
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    workdir: Path = tmp_path_factory.mktemp("refresh")
+    database = workdir / "refresh.duckdb"
+    out = {}
+
+    def build(name: str, variables: dict | None = None) -> None:
+        run = assert_build_ok(
+            run_dbt(["build"], workdir / name, variables, database=database)
+        )
+        out[name] = {
+            "run": run,
+            "segments": _segments(run),
+            "candidates": _digest(run, "segment_model_candidates", "candidate_id"),
+            "centroids": _digest(run, "segment_centroids", "segment_id"),
+            "customers": run.query("select count(*) from main.customer_features")[0][0],
+        }
+
+    build("june", JUNE)
+    build("july")
+    build("score_only", {"refit": False})
+    build("erased", {"refit": False, "forget_customer_ids": ERASED})
+    return out
+
+
+def test_a_refit_a_month_later_keeps_every_surviving_segment(runs: dict) -> None:
+    june, july = runs["june"]["segments"], runs["july"]["segments"]
+    kept = {i: name for i, name in july.items() if i in june}
+    assert kept, (june, july)
+    assert all(june[i] == name for i, name in kept.items())
+    changes = runs["july"]["run"].query(
+        "select change, count(*) from main.segment_changes group by 1"
+    )
+    print(f"\nsegments June {june}\nsegments July {july}\nchanges {changes}")
+    assert dict(changes).get("kept", 0) == len(kept)
+
+
+def test_history_has_both_runs_and_migrations_add_up(runs: dict) -> None:
+    run = runs["july"]["run"]
+    snapshots = dict(
+        run.query("select as_of_date, count(*) from main.segment_history group by 1")
+    )
+    assert len(snapshots) == 2
+    latest = max(snapshots)
+    (moved,) = run.query(
+        "select sum(customers) from main.segment_migrations "
+        f"where as_of_date = '{latest}' and to_segment_name <> '(no longer active)'"
+    )[0]
+    assert moved == snapshots[latest] == runs["july"]["customers"]
+
+
+def test_score_only_keeps_the_stored_model_and_scores_everyone(runs: dict) -> None:
+    july, score_only = runs["july"], runs["score_only"]
+    assert score_only["candidates"] == july["candidates"]
+    assert score_only["centroids"] == july["centroids"]
+    run = score_only["run"]
+    (scored,) = run.query("select count(*) from main.customer_segments")[0]
+    assert scored == score_only["customers"]
+
+
+def test_erased_customers_leave_no_trace_in_any_table(runs: dict) -> None:
+    run = runs["erased"]["run"]
+    columns = run.query(
+        "select table_schema, table_name, column_name from information_schema.columns "
+        "where data_type = 'VARCHAR'"
+    )
+    quoted = ", ".join(f"'{customer}'" for customer in ERASED)
+    traces = []
+    for schema, table, column in columns:
+        (count,) = run.query(
+            f'select count(*) from "{schema}"."{table}" where "{column}" in ({quoted})'
+        )[0]
+        if count:
+            traces.append((schema, table, column, count))
+    assert traces == []
+    erased = run.query(
+        "select source_table, row_count from main.data_quality_summary "
+        "where outcome = 'erased'"
+    )
+    assert dict(erased).get("customers") == 3
