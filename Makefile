@@ -8,7 +8,7 @@ export DBT_PROJECT_DIR := $(CURDIR)
 export OMP_NUM_THREADS ?= 1
 export OMP_WAIT_POLICY ?= passive
 
-.PHONY: run test install build docs report lint pytest browser sample clean
+.PHONY: run test install build docs report publish lint pytest browser sample clean
 DATABASE = $${DBT_DUCKDB_PATH:-segmentation.duckdb}
 
 $(BIN)/activate:
@@ -21,7 +21,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 install: $(VENV)/.installed
 
 ## make run: set up (first time) and run the main job on the bundled sample
-run: install build docs report
+run: install build docs report publish
 
 build: install
 	$(BIN)/dbt build
@@ -32,6 +32,10 @@ docs: install
 ## make report: the self-contained HTML segment report, from the built database
 report: install
 	$(BIN)/python -m segmentation.report --database $(DATABASE) --output reports/segment_report.html
+
+## make publish: copy the public tables to the file BI tools read (atomic replace)
+publish: install
+	$(BIN)/python -m segmentation.publish --database $(DATABASE) --output segmentation_public.duckdb
 
 ## make test: lint (ruff, sqlfluff), dbt build with every test, pytest
 test: install lint build pytest
