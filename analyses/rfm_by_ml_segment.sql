@@ -1,5 +1,5 @@
--- Cross-tab of the classic RFM segments against the machine-learning segments: where the
--- two lenses agree, and which RFM groups each ML segment gathers.
+-- Cross-tab of the classic RFM segments against the machine-learning segments:
+-- where the two lenses agree, and which RFM groups each ML segment gathers.
 with
 
 customer_segments as (
@@ -20,5 +20,5 @@ group by
     segment_name,
     rfm_segment
 order by
-    segment_id,
+    segment_id asc,
     customers desc

@@ -1,6 +1,6 @@
 -- Segment sizes and value: how many customers, how much revenue, and how they buy.
--- Compile with `dbt compile --select segment_sizes_and_value` and run the SQL in your BI
--- tool, or paste it after replacing the ref with main.segments.
+-- Compile with `dbt compile --select segment_sizes_and_value` and run the SQL in
+-- your BI tool, or paste it after replacing the ref with main.segments.
 with
 
 segments as (

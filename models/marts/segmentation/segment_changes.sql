@@ -48,7 +48,7 @@ compared as (
             when previous.segment_id is null then 'new'
             when latest.segment_id is null then 'vanished'
             else 'kept'
-        end as change
+        end as segment_change
     from latest
     full outer join previous
         on latest.segment_id = previous.segment_id
