@@ -49,7 +49,8 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict:
             "scored": run.query("select count(*) from main.customer_segments")[0][0],
             "changes": dict(
                 run.query(
-                    "select segment_change, count(*) from main.segment_changes group by 1"
+                    "select segment_change, count(*) from main.segment_changes "
+                    "group by 1"
                 )
             ),
             "history": dict(
