@@ -92,7 +92,8 @@ final as (
         sized.mean_tenure_days,
         monetary_lift.monetary_lift,
         sized.outlier_share,
-        sized.customers < {{ var('min_segment_customers') | int }} as is_below_minimum_size,
+        sized.customers < {{ var('min_segment_customers') | int }}
+            as is_below_minimum_size,
         top_features.top_features,
         rules.rule_text,
         rules.f1 as rule_f1,
