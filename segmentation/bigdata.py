@@ -51,6 +51,7 @@ __all__ = [
     "CHANNELS",
     "DIRTY_RATES",
     "EXTRACT_DATE",
+    "GENERATOR_VERSION",
     "SEGMENTS",
     "BigSegment",
     "customers_sql",
@@ -110,6 +111,9 @@ CONTINUATION_RATE = 0.2
 """Probability that an odd-numbered line continues the previous line's order."""
 
 MAX_LINES_PER_CUSTOMER = 999
+
+GENERATOR_VERSION = 1
+"""Bumped whenever the generated values change (recorded in ``manifest.json``)."""
 
 
 @dataclass(frozen=True)
@@ -644,6 +648,8 @@ def generate(
             }
         manifest = {
             "generator": "segmentation.bigdata",
+            "generator_version": GENERATOR_VERSION,
+            "dirty_rates": DIRTY_RATES,
             "n_customers": int(n_customers),
             "orders_per_customer": float(orders_per_customer),
             "seed": int(seed),

@@ -33,6 +33,7 @@ PUBLIC_TABLES = (
     "segment_history",
     "segment_migrations",
     "segment_changes",
+    "segment_drift",
     "customer_features",
     "rfm_scores",
     "rfm_thresholds",

@@ -2,8 +2,12 @@
     (bound='min') or at most (bound='max') the dbt var var_name. A missing value fails
     too (the metric could not be computed). On failure the test logs a sentence saying
     what was measured, the threshold and the var to change, and returns it as a row.
-    only_when: optional SQL condition; rows where it is false are not gated. -#}
-{% test quality_gate(model, column_name, var_name, bound='min', only_when=none) %}
+    only_when: optional SQL condition; rows where it is false are not gated.
+    advice: what to do, in the logged sentence. -#}
+{% test quality_gate(
+    model, column_name, var_name, bound='min', only_when=none,
+    advice='Look at segment_model_candidates'
+) %}
 {%- set threshold = var(var_name) | float -%}
 {%- set comparison = '<' if bound == 'min' else '>' -%}
 {%- set wording = 'below the minimum' if bound == 'min' else 'above the maximum' -%}
@@ -18,7 +22,7 @@
         {{ log(
             "Quality gate " ~ var_name ~ " failed: " ~ column_name ~ " is "
             ~ (row[0] if row[0] is not none else "not available") ~ ", " ~ wording ~ " "
-            ~ threshold ~ ". Look at segment_model_candidates, or tune the var " ~ var_name
+            ~ threshold ~ ". " ~ advice ~ ", or tune the var " ~ var_name
             ~ " (dbt build --vars '{" ~ var_name ~ ": ...}').", info=true) }}
     {%- endfor -%}
 {%- endif %}

@@ -1,7 +1,8 @@
 """Refreshes without surprises, on one database built several times in a row:
 
-1. at as_of_date 2026-06-01, 2. a month later (refit), 3. score-only (refit: false),
-4. the same with three customers erased.
+1. at as_of_date 2026-06-01; 2. a month later, score-only (refit: false), which also
+measures drift against June; 3. a month later with a refit; 4. score-only again with
+three customers erased.
 """
 
 from __future__ import annotations
@@ -58,6 +59,12 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict:
                     "select as_of_date, count(*) from main.segment_history group by 1"
                 )
             ),
+            "drift": dict(
+                run.query(
+                    "select drift_subject, population_stability_index "
+                    "from main.segment_drift"
+                )
+            ),
             "migrated": dict(
                 run.query(
                     "select as_of_date, sum(customers) from main.segment_migrations "
@@ -67,8 +74,8 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict:
         }
 
     build("june", JUNE)
-    build("july")
     build("score_only", {"refit": False})
+    build("july")
     build("erased", {"refit": False, "forget_customer_ids": ERASED})
     return out
 
@@ -92,9 +99,10 @@ def test_history_has_both_runs_and_migrations_add_up(runs: dict) -> None:
 
 
 def test_score_only_keeps_the_stored_model_and_scores_everyone(runs: dict) -> None:
-    july, score_only = runs["july"], runs["score_only"]
-    assert score_only["candidates"] == july["candidates"]
-    assert score_only["centroids"] == july["centroids"]
+    june, score_only = runs["june"], runs["score_only"]
+    assert score_only["candidates"] == june["candidates"]
+    assert score_only["centroids"] == june["centroids"]
+    assert score_only["customers"] > june["customers"]  # new customers are scored
     assert score_only["scored"] == score_only["customers"]
 
 
@@ -118,3 +126,13 @@ def test_erased_customers_leave_no_trace_in_any_table(runs: dict) -> None:
         "where outcome = 'erased'"
     )
     assert dict(erased).get("customers") == 3
+
+
+def test_drift_is_measured_against_the_training_run(runs: dict) -> None:
+    refit, score_only = runs["july"]["drift"], runs["score_only"]["drift"]
+    assert "all segments" in score_only and "recency_days" in score_only
+    # a refit is its own training run: nothing has drifted
+    assert max(refit.values()) < 0.01
+    # a month after training, recency has moved more than in the refit
+    assert score_only["recency_days"] > refit["recency_days"]
+    print(f"\nPSI a month after training: {sorted(score_only.items())}")

@@ -1,0 +1,19 @@
+"""What the training sample looked like: quantile bins and shares of every selected
+feature, kept so later runs can measure drift (segment_drift). With refit: false, the
+stored table (the training run's) is kept."""
+
+import json
+
+from segmentation.drift import training_distribution
+from segmentation.warehouse import stored_table
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    params_json = dbt.config.get("segmentation_params")
+    params = json.loads(params_json)
+    sample = dbt.ref("segment_training_sample").df()
+    steps = dbt.ref("segment_preprocessing").df()
+    if not params["refit"]:
+        return stored_table(session, str(dbt.this))
+    return training_distribution(sample, steps)
