@@ -70,3 +70,17 @@
 {% macro spark__type_double() -%}double{%- endmacro %}
 
 {% macro bigquery__type_double() -%}float64{%- endmacro %}
+
+
+{#- Float aggregates (sum, avg, stddev) computed by several threads can differ in the
+    last bits from run to run, because addition order changes. Rounding to 9 decimals
+    makes the published figures identical on every run. -#}
+{% macro stable_float(expression) -%}
+    round(cast({{ expression }} as {{ type_double() }}), 9)
+{%- endmacro %}
+
+
+{#- An expression cast to an 8-byte float. -#}
+{% macro as_double(expression) -%}
+    cast({{ expression }} as {{ type_double() }})
+{%- endmacro %}

@@ -250,7 +250,7 @@ def test_parquet_input_reads_like_csv(orders_only_csv: Path, tmp_path: Path) -> 
     )
     run = _ok(
         run_dbt(
-            ["run", "--select", "stg_shop__order_lines"],
+            ["build", "--select", "+stg_shop__order_lines"],
             tmp_path,
             variables={"orders_path": str(parquet)},
         )

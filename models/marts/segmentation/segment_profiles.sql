@@ -36,7 +36,8 @@ per_feature as (
         from (
             select
                 segment_id,
-                avg(cast({{ feature }} as {{ type_double() }})) as segment_mean,
+                {{ stable_float('avg(' ~ as_double(feature) ~ ')') }}
+                    as segment_mean,
                 percentile_cont(0.5) within group (order by {{ feature }})
                     as segment_median
             from joined
@@ -44,10 +45,12 @@ per_feature as (
         ) as segments
         cross join (  -- noqa: ST05
             select
-                avg(cast({{ feature }} as {{ type_double() }})) as base_mean,
+                {{ stable_float('avg(' ~ as_double(feature) ~ ')') }}
+                    as base_mean,
                 percentile_cont(0.5) within group (order by {{ feature }})
                     as base_median,
-                stddev_pop(cast({{ feature }} as {{ type_double() }})) as base_stddev
+                {{ stable_float('stddev_pop(' ~ as_double(feature) ~ ')') }}
+                    as base_stddev
             from joined
         ) as base
         {{ 'union all' if not loop.last }}

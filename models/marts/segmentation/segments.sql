@@ -26,12 +26,15 @@ sized as (
     select
         customer_segments.segment_id,
         count(*) as customers,
-        sum(customer_features.monetary) as revenue,
-        avg(customer_features.recency_days * 1.0) as mean_recency_days,
-        avg(customer_features.frequency * 1.0) as mean_frequency,
-        avg(customer_features.monetary) as mean_monetary,
-        avg(customer_features.avg_order_value) as mean_avg_order_value,
-        avg(customer_features.tenure_days * 1.0) as mean_tenure_days,
+        {{ stable_float('sum(customer_features.monetary)') }} as revenue,
+        {{ stable_float('avg(customer_features.recency_days * 1.0)') }}
+            as mean_recency_days,
+        {{ stable_float('avg(customer_features.frequency * 1.0)') }} as mean_frequency,
+        {{ stable_float('avg(customer_features.monetary)') }} as mean_monetary,
+        {{ stable_float('avg(customer_features.avg_order_value)') }}
+            as mean_avg_order_value,
+        {{ stable_float('avg(customer_features.tenure_days * 1.0)') }}
+            as mean_tenure_days,
         avg(case when customer_segments.is_outlier then 1.0 else 0.0 end)
             as outlier_share
     from customer_segments
@@ -84,7 +87,8 @@ final as (
         sized.customers,
         sized.customers * 1.0 / sum(sized.customers) over () as customer_share,
         sized.revenue,
-        sized.revenue / nullif(sum(sized.revenue) over (), 0) as revenue_share,
+        {{ stable_float('sized.revenue / nullif(sum(sized.revenue) over (), 0)') }}
+            as revenue_share,
         sized.mean_recency_days,
         sized.mean_frequency,
         sized.mean_monetary,
