@@ -70,8 +70,12 @@ def training_distribution(
         ):
             rows.append((feature, number, lower, upper, False, int(count)))
     table = pd.DataFrame(rows, columns=DISTRIBUTION_COLUMNS[:-1])
-    table["lower_edge"] = table["lower_edge"].where(np.isfinite(table["lower_edge"]))
-    table["upper_edge"] = table["upper_edge"].where(np.isfinite(table["upper_edge"]))
+    table = table.astype(
+        {"bin_number": np.int64, "lower_edge": np.float64, "upper_edge": np.float64}
+    )
+    table["is_missing_bin"] = table["is_missing_bin"].astype(bool)
+    for edge in ("lower_edge", "upper_edge"):  # open ends are null, not infinite
+        table[edge] = table[edge].where(np.isfinite(table[edge]))
     table["training_customers"] = _half_open_counts(sample, table)
     table["expected_share"] = table["training_customers"] / total
     return table[DISTRIBUTION_COLUMNS]

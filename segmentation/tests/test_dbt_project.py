@@ -250,7 +250,8 @@ def test_parquet_input_reads_like_csv(orders_only_csv: Path, tmp_path: Path) -> 
     )
     run = _ok(
         run_dbt(
-            ["build", "--select", "+stg_shop__order_lines"],
+            ["build", "--select", "+stg_shop__order_lines"]
+            + ["--indirect-selection", "cautious"],
             tmp_path,
             variables={"orders_path": str(parquet)},
         )

@@ -42,3 +42,11 @@ def test_same_input_gives_the_same_table() -> None:
     pd.testing.assert_frame_equal(
         training_distribution(sample, steps), training_distribution(sample, steps)
     )
+
+
+def test_no_selected_feature_gives_an_empty_typed_table() -> None:
+    sample = pd.DataFrame({"customer_id": ["a", "b"], "monetary": [5.0, 5.0]})
+    steps = FeaturePreparer().fit(sample).steps_
+    table = training_distribution(sample, steps)
+    assert table.empty
+    assert table["lower_edge"].dtype == np.float64
