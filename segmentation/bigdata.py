@@ -46,6 +46,8 @@ from pathlib import Path
 
 import duckdb
 
+from segmentation.synth import EDUCATIONS, MARITAL_STATUSES, OCCUPATIONS
+
 __all__ = [
     "CATEGORIES",
     "CHANNELS",
@@ -74,18 +76,6 @@ CATEGORY_PRICE = (1.6, 0.9, 1.2, 0.6, 0.35, 1.0)
 CATEGORY_EXTRA_UNITS = (0.1, 0.4, 0.3, 0.6, 1.5, 0.3)
 
 GENDERS = (("female", 0.49), ("male", 0.47), ("non_binary", 0.02))  # rest: null
-OCCUPATIONS = (
-    "professional",
-    "manager",
-    "technician",
-    "sales",
-    "service",
-    "self_employed",
-    "student",
-    "retired",
-)
-EDUCATIONS = ("high_school", "bachelor", "master", "doctorate", "other")
-MARITAL_STATUSES = ("single", "married", "divorced", "widowed")
 PLACES = (
     ("United States", "California", "Los Angeles"),
     ("United States", "New York", "New York"),
