@@ -52,6 +52,13 @@ def test_same_seed_gives_same_content(data_dir, tmp_path):
         assert first == second, name
 
 
+def test_same_settings_give_identical_files(data_dir, tmp_path):
+    again = _generate(tmp_path / "again")
+    for name in FILES:
+        first = (data_dir / f"{name}.parquet").read_bytes()
+        assert first == (again / f"{name}.parquet").read_bytes(), name
+
+
 def test_other_seed_gives_other_content(data_dir, tmp_path):
     other = _generate(tmp_path / "other", seed=7)
     con = duckdb.connect()
