@@ -106,17 +106,31 @@ def _busy_cpu_seconds() -> float:
     )
 
 
+def _dir_bytes(path: Path) -> int:
+    total = 0
+    for root, _, files in os.walk(path):
+        for name in files:
+            try:
+                total += os.stat(os.path.join(root, name)).st_size
+            except OSError:
+                pass
+    return total
+
+
 def run_measured(
     cmd: list[str],
     env: dict[str, str],
     cwd: Path,
     log_path: Path,
     interval: float = 0.2,
+    disk_path: Path | None = None,
 ) -> dict[str, object]:
-    """Run a command; return wall time, peak tree RSS and an RSS timeline."""
+    """Run a command; return wall time, peak tree RSS and an RSS timeline (and the
+    peak size of ``disk_path``: database plus DuckDB spill files, every ~2 s)."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
     samples: list[tuple[float, int]] = []
     peak, peak_by_name, peak_at = 0, {}, 0.0
+    peak_disk, last_disk = 0, 0.0
     cpu0, ru0 = _busy_cpu_seconds(), resource.getrusage(resource.RUSAGE_CHILDREN)
     with open(log_path, "w") as out:
         start_wall = time.time()
@@ -129,6 +143,8 @@ def run_measured(
             samples.append((round(now, 2), rss))
             if rss > peak:
                 peak, peak_by_name, peak_at = rss, by_name, now
+            if disk_path is not None and now - last_disk >= 2.0:
+                peak_disk, last_disk = max(peak_disk, _dir_bytes(disk_path)), now
             time.sleep(interval)
         wall = time.perf_counter() - start
     ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -145,6 +161,7 @@ def run_measured(
         "peak_rss_bytes": peak,
         "peak_rss_at_seconds": round(peak_at, 2),
         "peak_rss_by_process": peak_by_name,
+        "peak_disk_bytes": peak_disk if disk_path is not None else None,
         "started_at_epoch": start_wall,
         "rss_timeline": _thin(samples, 400),
         "log": str(log_path),
@@ -238,7 +255,9 @@ def run_minimal(data: Path, work: Path, args: argparse.Namespace) -> dict[str, o
         "--json", str(steps),
     ]  # fmt: skip
     log(f"minimal pipeline: {shlex.join(cmd)}")
-    result = run_measured(cmd, child_env(args), REPO, work / "minimal.log")
+    result = run_measured(
+        cmd, child_env(args), REPO, work / "minimal.log", disk_path=work
+    )
     if steps.exists():
         result["steps"] = json.loads(steps.read_text())
     return result
@@ -270,7 +289,7 @@ def run_dbt(data: Path, work: Path, args: argparse.Namespace) -> dict[str, objec
     cmd = dbt_command(data, work, args)
     log(f"dbt build: DBT_DUCKDB_PATH={db} {shlex.join(cmd)}")
     project = Path(args.project_dir).resolve()
-    result = run_measured(cmd, env, project, work / "dbt_build.log")
+    result = run_measured(cmd, env, project, work / "dbt_build.log", disk_path=work)
     result["nodes"] = node_breakdown(work / "target" / "run_results.json", result)
     result["database_bytes"] = db.stat().st_size if db.exists() else None
     return result
@@ -410,34 +429,46 @@ def table(rows: list[dict[str, object]]) -> list[str]:
 
 
 def targets(entries: list[dict[str, object]]) -> list[str]:
-    by_size = {e["customers"]: summarise(e) for e in entries if e["label"] == "default"}
+    """The issue's targets, per configuration label that has a 1M or 10M run."""
     lines = []
-    one, ten = by_size.get(1_000_000), by_size.get(10_000_000)
-    if one and "ratio" in one:
-        ok_t = one["ratio"] <= TARGET_1M_RATIO
-        ok_m = one["dbt_rss"] < TARGET_1M_RSS_GB * GB
-        lines.append(
-            f"- 1M customers: dbt build / minimal = {one['ratio']:.1f}x "
-            f"(target <= {TARGET_1M_RATIO:g}x: {'met' if ok_t else 'NOT met'}); "
-            f"peak RSS {gb(one['dbt_rss'])} GB (target < {TARGET_1M_RSS_GB:g} GB: "
-            f"{'met' if ok_m else 'NOT met'})."
-        )
-    if ten and "dbt_s" in ten:
-        done = ten["dbt_rc"] == 0
-        ok_m = ten["dbt_rss"] < TARGET_10M_RSS_GB * GB
-        vs = ten["dbt_s"] / one["dbt_s"] if one and "dbt_s" in one else None
-        vs_text = (
-            f"{vs:.1f}x the 1M run (target <= {TARGET_10M_VS_1M:g}x: "
-            f"{'met' if vs <= TARGET_10M_VS_1M else 'NOT met'})"
-            if vs
-            else "no 1M run to compare"
-        )
-        lines.append(
-            f"- 10M customers: {'completed' if done else 'did NOT complete'} "
-            f"(exit {ten['dbt_rc']}); peak RSS {gb(ten['dbt_rss'])} GB (target < "
-            f"{TARGET_10M_RSS_GB:g} GB: {'met' if ok_m else 'NOT met'}); {vs_text}."
-        )
-    return lines or ["- no 1M / 10M default run recorded yet."]
+    labels = sorted({e["label"] for e in entries}, key=lambda x: (x != "default", x))
+    for label in labels:
+        by_size = {e["customers"]: summarise(e) for e in entries if e["label"] == label}
+        one, ten = by_size.get(1_000_000), by_size.get(10_000_000)
+        if one and "dbt_s" in one:
+            ok_m = one["dbt_rss"] < TARGET_1M_RSS_GB * GB
+            ratio = (
+                f"dbt build / minimal = {one['ratio']:.1f}x (target <= "
+                f"{TARGET_1M_RATIO:g}x: "
+                f"{'met' if one['ratio'] <= TARGET_1M_RATIO else 'NOT met'})"
+                if "ratio" in one
+                else "no minimal run"
+            )
+            lines.append(
+                f"- `{label}`, 1M customers: {ratio}; peak RSS {gb(one['dbt_rss'])} GB "
+                f"(target < {TARGET_1M_RSS_GB:g} GB: {'met' if ok_m else 'NOT met'})"
+                + ("" if one["dbt_rc"] == 0 else f"; dbt exit {one['dbt_rc']}")
+                + "."
+            )
+        if ten and "dbt_s" in ten:
+            done = ten["dbt_rc"] == 0
+            ok_m = ten["dbt_rss"] < TARGET_10M_RSS_GB * GB
+            vs = ten["dbt_s"] / one["dbt_s"] if one and "dbt_s" in one else None
+            vs_text = (
+                f"{ten['dbt_s']:.0f} s = {vs:.1f}x the 1M run (target <= "
+                f"{TARGET_10M_VS_1M:g}x: "
+                f"{'met' if done and vs <= TARGET_10M_VS_1M else 'NOT met'})"
+                if vs
+                else "no 1M run with this configuration to compare"
+            )
+            lines.append(
+                f"- `{label}`, 10M customers: "
+                f"{'completed' if done else 'did NOT complete'} "
+                f"(exit {ten['dbt_rc']}); "
+                f"peak RSS {gb(ten['dbt_rss'])} GB (target < {TARGET_10M_RSS_GB:g} GB: "
+                f"{'met' if ok_m else 'NOT met'}); {vs_text}."
+            )
+    return lines or ["- no 1M / 10M run recorded yet."]
 
 
 def render(entries: list[dict[str, object]], top: int) -> str:
@@ -453,6 +484,8 @@ def render(entries: list[dict[str, object]], top: int) -> str:
             f"### {size_label(e['customers'])} customers, config `{e['label']}`",
         ]
         out += ["", f"- recorded {e['recorded_at']} at revision {e['revision']}"]
+        if e.get("note"):
+            out += [f"- note: {e['note']}"]
         out += [f"- settings: {json.dumps(e['settings'])}"]
         if e.get("data"):
             d = e["data"]
@@ -485,7 +518,9 @@ def render(entries: list[dict[str, object]], top: int) -> str:
                 f"{d.get('cpu_seconds', '?')} s CPU (other processes on the machine "
                 f"meanwhile: {d.get('other_cpu_seconds', '?')} s CPU), "
                 f"peak RSS {gb(d['peak_rss_bytes'])} GB at "
-                f"{d['peak_rss_at_seconds']} s; sum of node times {node_sum:.0f} s "
+                f"{d['peak_rss_at_seconds']} s; peak disk (database + spill) "
+                f"{gb(d.get('peak_disk_bytes'))} GB; "
+                f"sum of node times {node_sum:.0f} s "
                 f"(models {models:.0f} s, tests {node_sum - models:.0f} s); database "
                 f"{(d['database_bytes'] or 0) / 1e6:.0f} MB",
                 "",
@@ -561,6 +596,7 @@ def main(argv: list[str] | None = None) -> int:
         help="dbt project to build (e.g. a patched copy; dbt and Python from this "
         "repo's .venv, the copy's segmentation package first on PYTHONPATH)",
     )
+    parser.add_argument("--note", help="free text stored with the entry")
     parser.add_argument("--dbt-threads", type=int, default=4)
     parser.add_argument("--duckdb-threads", type=int, default=2)
     parser.add_argument("--memory-limit", default="4GB")
@@ -616,6 +652,7 @@ def main(argv: list[str] | None = None) -> int:
                 "project_dir": args.project_dir,
             },
             "machine": machine(),
+            "note": args.note,
             "data": manifest,
         }
         previous = next(
