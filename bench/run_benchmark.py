@@ -599,7 +599,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--note", help="free text stored with the entry")
     parser.add_argument("--dbt-threads", type=int, default=4)
     parser.add_argument("--duckdb-threads", type=int, default=2)
-    parser.add_argument("--memory-limit", default="4GB")
+    parser.add_argument("--memory-limit", default="1.5GB")
     parser.add_argument(
         "--env",
         nargs="*",

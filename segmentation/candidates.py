@@ -6,14 +6,18 @@ every k in ``[k_min, k_max]`` (k below the number of distinct rows):
 
 * ``kmeans``: :class:`~sklearn.cluster.KMeans` with ``n_init=10``;
 * ``gaussian_mixture``: full-covariance
-  :class:`~sklearn.mixture.GaussianMixture` (``n_init=2``, ``reg_covar=1e-4``);
+  :class:`~sklearn.mixture.GaussianMixture` (``n_init=2``, ``reg_covar=1e-4``)
+  fitted on a random subsample of at most ``mixture_max_rows`` rows, every
+  row then assigned its most probable component;
 * ``ward``: Ward linkage on a random subsample of at most
   ``hierarchical_max_rows`` rows (the tree is built once and cut for every k;
   the other rows go to the nearest cluster mean);
-* ``hdbscan``: :class:`~sklearn.cluster.HDBSCAN` with ``min_cluster_size`` at
-  1%, 2% and 5% of the rows (at least 5) and ``min_samples`` capped at 50 to
-  bound memory; it finds its own number of clusters and metrics ignore its
-  noise points;
+* ``hdbscan``: :class:`~sklearn.cluster.HDBSCAN` on the same kind of
+  subsample as Ward (its cost grows with the square of the rows: 35 s of the
+  search at 20,000 rows), ``min_cluster_size`` at 1%, 2% and 5% of the
+  subsample (at least 5) and ``min_samples`` capped at 50 to bound memory; it
+  finds its own number of clusters, the rows outside the subsample go to the
+  nearest cluster mean, and metrics ignore its noise points;
 * with ``include_autoencoder``, k-means on the 3-unit bottleneck of an
   :class:`~sklearn.neural_network.MLPRegressor` autoencoder trained X -> X
   (``feature_space = 'autoencoder'``).
@@ -245,14 +249,16 @@ def _kmeans_labels(X: np.ndarray, k: int, random_state: int) -> np.ndarray:
     return model.fit(X).labels_
 
 
-def _gmm_fit(X: np.ndarray, k: int, random_state: int) -> tuple[np.ndarray, float]:
+def _gmm_fit(
+    X: np.ndarray, rows: np.ndarray, k: int, random_state: int
+) -> tuple[np.ndarray, float]:
     model = GaussianMixture(
         n_components=k,
         covariance_type="full",
         n_init=GMM_N_INIT,
         reg_covar=GMM_REG_COVAR,
         random_state=random_state,
-    ).fit(X)
+    ).fit(X[rows])
     return model.predict(X), float(model.bic(X))
 
 
@@ -271,13 +277,33 @@ def _ward_cut(X: np.ndarray, rows: np.ndarray, tree: np.ndarray, k: int) -> np.n
     return labels
 
 
-def _hdbscan_labels(X: np.ndarray, min_cluster_size: int) -> np.ndarray:
+def _hdbscan_labels(
+    X: np.ndarray, rows: np.ndarray, min_cluster_size: int
+) -> np.ndarray:
     model = HDBSCAN(
         min_cluster_size=min_cluster_size,
         min_samples=min(min_cluster_size, HDBSCAN_MAX_MIN_SAMPLES),
         copy=True,
     )
-    return model.fit(X).labels_
+    sub_labels = model.fit(X[rows]).labels_
+    return extend_labels(X, rows, sub_labels)
+
+
+def extend_labels(
+    X: np.ndarray, rows: np.ndarray, sub_labels: np.ndarray
+) -> np.ndarray:
+    """Labels for every row of ``X`` from the labels of the subsample ``X[rows]``.
+
+    Subsample rows keep their label (``-1`` noise included); every other row
+    gets the nearest mean of the subsample's clusters (all rows are noise when
+    the subsample has no cluster).
+    """
+    labels = np.full(X.shape[0], -1, dtype=np.int64)
+    values, means = cluster_means(X[rows], sub_labels)
+    if len(values):
+        labels[:] = values[nearest_center(X, means)]
+    labels[rows] = sub_labels
+    return labels
 
 
 def hdbscan_min_size(n: int, share: float) -> int:
@@ -299,7 +325,8 @@ def fit_partitions(
     ks : list of int
         Numbers of clusters to fit (ignored by HDBSCAN).
     params : mapping
-        Resolved parameters (``random_state``, ``hierarchical_max_rows``).
+        Resolved parameters (``random_state``, ``hierarchical_max_rows``,
+        ``mixture_max_rows``).
 
     Returns
     -------
@@ -314,6 +341,7 @@ def fit_partitions(
             labels, notes, error = _guarded(_kmeans_labels, X, k, rs)
             out.append(_partition(k, settings, labels, k, notes, error))
     elif algorithm == "gaussian_mixture":
+        rows = subsample_indices(X.shape[0], params["mixture_max_rows"], rs)
         for k in ks:
             settings = {
                 "covariance_type": "full",
@@ -321,8 +349,9 @@ def fit_partitions(
                 "n_init": GMM_N_INIT,
                 "random_state": rs,
                 "reg_covar": GMM_REG_COVAR,
+                "max_rows": params["mixture_max_rows"],
             }
-            result, notes, error = _guarded(_gmm_fit, X, k, rs)
+            result, notes, error = _guarded(_gmm_fit, X, rows, k, rs)
             labels, bic = result if result is not None else (None, float("nan"))
             part = _partition(k, settings, labels, k, notes, error)
             part.bic = bic
@@ -343,18 +372,20 @@ def fit_partitions(
             labels, notes, error = _guarded(_ward_cut, X, tree[0], tree[1], k)
             out.append(_partition(k, settings, labels, k, tree_notes + notes, error))
     elif algorithm == "hdbscan":
+        rows = subsample_indices(X.shape[0], params["hierarchical_max_rows"], rs)
         seen: set[int] = set()
         for share in HDBSCAN_SHARES:
-            size = hdbscan_min_size(X.shape[0], share)
-            if size in seen or size > X.shape[0]:
+            size = hdbscan_min_size(rows.size, share)
+            if size in seen or size > rows.size:
                 continue
             seen.add(size)
             settings = {
                 "min_cluster_share": share,
                 "min_cluster_size": size,
                 "min_samples": min(size, HDBSCAN_MAX_MIN_SAMPLES),
+                "max_rows": params["hierarchical_max_rows"],
             }
-            labels, notes, error = _guarded(_hdbscan_labels, X, size)
+            labels, notes, error = _guarded(_hdbscan_labels, X, rows, size)
             found = 0 if labels is None else int(np.unique(labels[labels >= 0]).size)
             out.append(_partition(share, settings, labels, found, notes, error))
     else:
@@ -404,6 +435,8 @@ def fit_candidate_labels(
     params = {
         "random_state": int(parameters["random_state"]),
         "hierarchical_max_rows": int(parameters.get("max_rows", 4000)),
+        # fits stored before the mixture subsample existed used every row
+        "mixture_max_rows": int(parameters.get("max_rows", X.shape[0])),
     }
     if algorithm not in DEPLOYABLE_ALGORITHMS:
         raise ValueError(f"algorithm '{algorithm}' cannot be deployed.")

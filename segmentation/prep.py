@@ -67,6 +67,7 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "outlier_iqr_factor": 3.0,
     "outlier_quantile": 0.99,
     "hierarchical_max_rows": 4000,
+    "mixture_max_rows": 5000,
     "rule_max_depth": 3,
     "segment_match_max_distance": 1.5,
 }
@@ -126,6 +127,7 @@ def resolve_params(params: Mapping[str, Any] | None) -> dict[str, Any]:
         "silhouette_sample_size",
         "stability_splits",
         "hierarchical_max_rows",
+        "mixture_max_rows",
         "rule_max_depth",
     ):
         merged[key] = int(merged[key])
@@ -177,6 +179,8 @@ def _validate_params(p: Mapping[str, Any]) -> None:
         raise ValueError("stability_splits must be 0 or more.")
     if p["hierarchical_max_rows"] < 10:
         raise ValueError("hierarchical_max_rows must be at least 10.")
+    if p["mixture_max_rows"] < 10:
+        raise ValueError("mixture_max_rows must be at least 10.")
     if p["rule_max_depth"] < 1:
         raise ValueError("rule_max_depth must be at least 1.")
     for key in ("min_segment_share", "min_stability", "outlier_quantile"):

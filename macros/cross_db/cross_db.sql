@@ -57,6 +57,23 @@
 {%- endmacro %}
 
 
+{#- Distinct non-null values of an expression within a group. DuckDB plans
+    count(distinct) as a second aggregation joined back; collecting the group's values
+    and counting the unique ones gives the same number 3x faster (measured on 18M orders
+    in bench/RESULTS.md). -#}
+{% macro count_distinct(expression) -%}
+    {{ return(adapter.dispatch('count_distinct', 'segmentation')(expression)) }}
+{%- endmacro %}
+
+{% macro default__count_distinct(expression) -%}
+    count(distinct {{ expression }})
+{%- endmacro %}
+
+{% macro duckdb__count_distinct(expression) -%}
+    cast(list_unique(list({{ expression }})) as {{ dbt.type_bigint() }})
+{%- endmacro %}
+
+
 {#- An 8-byte float. type_double() is 'float', a 4-byte REAL on DuckDB, which would
     round money and break SQL/Python agreement. -#}
 {% macro type_double() -%}

@@ -16,7 +16,7 @@ aggregated as (
         customer_id,
         count(*) as event_count,
         {{ count_columns(ref('int_events_validated'), 'event_type', 'event_count') }}
-        count(distinct cast(occurred_at as date)) as active_days,
+        {{ count_distinct('cast(occurred_at as date)') }} as active_days,
         max(occurred_at) as last_event_at
     from events
     group by customer_id

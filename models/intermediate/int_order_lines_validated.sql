@@ -14,7 +14,9 @@ run_parameters as (
 order_checks as (
     select
         order_id,
-        count(distinct customer_id) as customer_count,
+        -- min <> max: cheaper than count(distinct) on 20M lines, same answer
+        min(customer_id) as min_customer_id,
+        max(customer_id) as max_customer_id,
         min(ordered_at) as first_line_ordered_at
     from order_lines
     group by order_id
@@ -34,7 +36,8 @@ final as (
         order_lines.status_group,
         order_lines.raw_row_count,
         case
-            when order_checks.customer_count > 1 then 'order_id_shared_by_customers'
+            when order_checks.min_customer_id <> order_checks.max_customer_id
+                then 'order_id_shared_by_customers'
             when cast(order_checks.first_line_ordered_at as date)
                 >= run_parameters.as_of_date
                 then 'after_as_of_date'

@@ -133,6 +133,15 @@ def test_duplicate_rows_and_shared_order_ids(tmp_path: Path) -> None:
     outcomes = _assert_accounted(run, 11)
     assert outcomes[("duplicate_collapsed", "exact_duplicate_row")] == 2
     assert outcomes[("rejected", "order_id_shared_by_customers")] == 2
+    # a cross-row rejection parsed fine: its values are shown, cleaned, as text
+    shown = run.query(
+        "select customer_id, amount, raw_row_count from main.rejected_orders "
+        "where order_id = 'SHARED' order by customer_id"
+    )
+    assert [(c, float(a), n) for c, a, n in shown] == [
+        ("C001", 10.0, 1),
+        ("C002", 12.0, 1),
+    ]
 
 
 def test_non_utf8_bytes_name_the_file(tmp_path: Path) -> None:

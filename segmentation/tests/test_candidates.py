@@ -11,6 +11,7 @@ import pytest
 
 from segmentation import candidates as cand
 from segmentation.candidates import CANDIDATE_COLUMNS, evaluate_candidates
+from segmentation.prep import make_preparer, resolve_params
 
 
 @pytest.fixture(scope="module")
@@ -181,7 +182,7 @@ def test_k_range_capped_by_distinct_rows():
 
 
 def test_failed_fit_is_kept_with_note(blobs, fast_params, monkeypatch):
-    def broken(X, k, random_state):
+    def broken(X, rows, k, random_state):
         raise ValueError("collapsed component")
 
     monkeypatch.setattr(cand, "_gmm_fit", broken)
@@ -272,3 +273,46 @@ def test_failed_autoencoder_is_kept_with_note(blobs, monkeypatch):
         "autoencoder failed" in json.loads(p)["note"] for p in auto["parameters"]
     )
     assert table["is_selected"].sum() == 1
+
+
+def test_large_samples_fit_the_costly_families_on_a_bounded_subsample(blobs):
+    # HDBSCAN is quadratic in the rows and the mixture linear with a large constant:
+    # both fit on a bounded subsample; every row still gets a label, and the
+    # deployable mixture refits to exactly the evaluated labels.
+    frame, _ = blobs
+    params = {
+        "algorithms": ["gaussian_mixture", "hdbscan"],
+        "include_autoencoder": False,
+        "k_max": 4,
+        "stability_splits": 0,
+        "hierarchical_max_rows": 200,
+        "mixture_max_rows": 150,
+    }
+    table = evaluate_candidates(frame, params)
+    for algorithm, max_rows in (("gaussian_mixture", 150), ("hdbscan", 200)):
+        rows = table[table["algorithm"] == algorithm]
+        assert len(rows) > 0
+        assert all(json.loads(p)["max_rows"] == max_rows for p in rows["parameters"])
+        assert (rows["n_samples"] == len(frame)).all()
+    hdb = table[table["algorithm"] == "hdbscan"]
+    assert all(json.loads(p)["min_cluster_size"] <= 200 for p in hdb["parameters"])
+
+    p = resolve_params(params)
+    X = make_preparer(p).fit(frame).transform(frame)
+    gmm = cand.fit_partitions("gaussian_mixture", X, [3], p)[0]
+    refit = cand.fit_candidate_labels(
+        "gaussian_mixture", X, json.loads(table.loc[
+            (table["algorithm"] == "gaussian_mixture") & (table["n_clusters"] == 3),
+            "parameters"].item()),
+    )  # fmt: skip
+    assert gmm.labels.shape == (len(frame),)
+    np.testing.assert_array_equal(refit, gmm.labels)
+
+
+def test_extend_labels_keeps_subsample_labels_and_assigns_the_rest():
+    X = np.array([[0.0], [0.1], [5.0], [5.1], [0.2], [4.9], [9.0]])
+    rows = np.array([0, 1, 2, 3, 6])
+    sub = np.array([0, 0, 1, 1, -1])
+    labels = cand.extend_labels(X, rows, sub)
+    assert labels.tolist() == [0, 0, 1, 1, 0, 1, -1]
+    assert cand.extend_labels(X, rows, np.full(5, -1)).tolist() == [-1] * 7

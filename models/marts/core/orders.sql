@@ -9,13 +9,14 @@ order_lines as (
 final as (
     select
         order_id,
-        customer_id,
+        -- one customer per order: int_order_lines_validated rejects shared order ids
+        min(customer_id) as customer_id,
         min(ordered_at) as ordered_at,
         cast(min(ordered_at) as date) as order_date,
         count(*) as line_count,
         sum(quantity) as quantity,
         min(channel) as channel,
-        count(distinct product_category) as category_count,
+        {{ count_distinct('product_category') }} as category_count,
         sum(amount) as gross_amount,
         sum(case when status_group = 'completed' then amount else 0 end) as net_amount,
         case
@@ -26,9 +27,7 @@ final as (
             else 'completed'
         end as order_status
     from order_lines
-    group by
-        order_id,
-        customer_id
+    group by order_id
 )
 
 select * from final

@@ -1,4 +1,10 @@
-{#- Every raw order row that did not become a clean order line, with the reason. -#}
+{#- Every raw order row that did not become a clean order line, with the reason.
+    Rows rejected in staging show their text exactly as read; rows rejected by the
+    cross-row checks (shared order id, after as_of_date) parsed fine, so they show the
+    cleaned values as text. -#}
+{%- set columns = [
+    'order_id', 'customer_id', 'ordered_at', 'amount', 'quantity', 'product_category',
+    'channel', 'status'] %}
 with
 
 staging_rejections as (
@@ -7,7 +13,10 @@ staging_rejections as (
 ),
 
 validation_rejections as (
-    select * from {{ ref('int_order_lines_validated') }}
+    select
+        order_line_id,
+        rejection_reason
+    from {{ ref('int_order_lines_validated') }}
     where rejection_reason is not null
 ),
 
@@ -15,34 +24,26 @@ staged_lines as (
     select * from {{ ref('stg_shop__order_lines') }}
 ),
 
-rejected as (
+final as (
     select
         order_line_id,
-        rejection_reason
+        rejection_reason,
+        {% for column in columns -%}
+            raw_{{ column }} as {{ column }},
+        {% endfor -%}
+        raw_row_count
     from staging_rejections
     union all
     select
-        order_line_id,
-        rejection_reason
-    from validation_rejections
-),
-
-final as (
-    select
-        rejected.order_line_id,
-        rejected.rejection_reason,
-        staged_lines.raw_order_id as order_id,
-        staged_lines.raw_customer_id as customer_id,
-        staged_lines.raw_ordered_at as ordered_at,
-        staged_lines.raw_amount as amount,
-        staged_lines.raw_quantity as quantity,
-        staged_lines.raw_product_category as product_category,
-        staged_lines.raw_channel as channel,
-        staged_lines.raw_status as status,
+        validation_rejections.order_line_id,
+        validation_rejections.rejection_reason,
+        {% for column in columns -%}
+            cast(staged_lines.{{ column }} as {{ dbt.type_string() }}) as {{ column }},
+        {% endfor -%}
         staged_lines.raw_row_count
-    from rejected
+    from validation_rejections
     inner join staged_lines
-        on rejected.order_line_id = staged_lines.order_line_id
+        on validation_rejections.order_line_id = staged_lines.order_line_id
 )
 
 select * from final

@@ -1,5 +1,8 @@
 {#- One row per distinct raw order line. Exact duplicate raw rows collapse into one row
-    (raw_row_count says how many); every row carries a rejection_reason or null. -#}
+    (raw_row_count says how many); every row carries a rejection_reason or null.
+    Built for size (bench/RESULTS.md): lines are numbered on the narrow raw rows, and the
+    raw_* text is kept only on rejected rows, where rejected_orders shows it (storing it
+    for every clean line cost a third of this model's time at 20M lines). -#}
 with
 
 source as (
@@ -16,7 +19,13 @@ collapsed as (
         product_category,
         channel,
         status,
-        count(*) as raw_row_count
+        count(*) as raw_row_count,
+        row_number() over (
+            partition by order_id
+            order by
+                customer_id, ordered_at, amount, quantity, product_category, channel,
+                status
+        ) as line_number
     from source
     group by
         order_id,
@@ -47,7 +56,8 @@ parsed as (
         product_category as raw_product_category,
         channel as raw_channel,
         status as raw_status,
-        raw_row_count
+        raw_row_count,
+        line_number
     from collapsed
 ),
 
@@ -80,11 +90,26 @@ final as (
         {{ dbt.concat([
             "coalesce(raw_order_id, '')",
             "'#'",
-            "cast(row_number() over (partition by raw_order_id order by "
-            ~ "raw_customer_id, raw_ordered_at, raw_amount, raw_quantity, raw_product_category, "
-            ~ "raw_channel, raw_status) as " ~ dbt.type_string() ~ ")"
+            "cast(line_number as " ~ dbt.type_string() ~ ")"
         ]) }} as order_line_id,
-        *
+        order_id,
+        customer_id,
+        ordered_at,
+        amount,
+        quantity,
+        product_category,
+        channel,
+        status,
+        status_group,
+        rejection_reason,
+        {% for column in [
+            'order_id', 'customer_id', 'ordered_at', 'amount', 'quantity',
+            'product_category', 'channel', 'status'] -%}
+            case
+                when rejection_reason is not null then raw_{{ column }}
+            end as raw_{{ column }},
+        {% endfor -%}
+        raw_row_count
     from flagged
 )
 
