@@ -41,16 +41,19 @@ def run_dbt(
     workdir: Path,
     variables: dict | None = None,
     database: Path | None = None,
+    env: dict[str, str] | None = None,
 ) -> DbtRun:
-    """Run `dbt <args>` on the project with a database and target inside workdir."""
+    """Run `dbt <args>` on the project with a database and target inside workdir
+    (``env``: extra environment variables, e.g. ``DUCKDB_MEMORY_LIMIT``)."""
     workdir.mkdir(parents=True, exist_ok=True)
     database = database or workdir / "test.duckdb"
     target = workdir / "target"
-    env = {
+    environment = {
         **os.environ,
         "DBT_DUCKDB_PATH": str(database),
         "DBT_PROFILES_DIR": str(PROJECT_DIR),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        **(env or {}),
     }
     command = [
         dbt_executable(),
@@ -67,7 +70,7 @@ def run_dbt(
     completed = subprocess.run(
         command,
         cwd=PROJECT_DIR,
-        env=env,
+        env=environment,
         capture_output=True,
         text=True,
         check=False,

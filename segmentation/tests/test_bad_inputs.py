@@ -210,3 +210,18 @@ def test_degenerate_segmentation_gives_a_clear_message(
         "(select count(*) from main.customer_features)"
     )[0]
     assert scored == features > 0, case
+
+
+def test_out_of_memory_says_which_setting_to_change(tmp_path: Path) -> None:
+    text = HEADER + _regular_rows(50, 3)
+    variables = {"orders_path": str(_orders(tmp_path, text))}
+    run = run_dbt(
+        ["build", "--select", "customers_to_forget", "stg_shop__order_lines"],
+        tmp_path,
+        variables,
+        env={"DUCKDB_MEMORY_LIMIT": "4MB"},
+    )
+    assert run.returncode != 0
+    assert "Out of Memory" in run.output
+    assert "DuckDB ran out of memory in stg_shop__order_lines" in run.output
+    assert "Raise DUCKDB_MEMORY_LIMIT" in run.output

@@ -1,0 +1,21 @@
+{#- After the run: when DuckDB ran out of memory, say in one sentence which models and
+    what to change, instead of leaving the user with DuckDB's generic hint. The limit is
+    shared by every model running at once (DBT_THREADS), so both knobs are named. -#}
+{% macro advise_on_memory_errors(results) -%}
+    {%- if not execute -%}{{ return('') }}{%- endif -%}
+    {%- set failed = [] -%}
+    {%- for result in results
+        if result.status == 'error' and 'Out of Memory' in (result.message or '') -%}
+        {%- do failed.append(result.node.name) -%}
+    {%- endfor -%}
+    {%- if failed -%}
+        {{ log(
+            "DuckDB ran out of memory in " ~ failed | join(', ') ~ " (memory_limit "
+            ~ env_var('DUCKDB_MEMORY_LIMIT', '1.5GB') ~ ", shared by the "
+            ~ env_var('DBT_THREADS', '4') ~ " models dbt runs at once). Raise "
+            ~ "DUCKDB_MEMORY_LIMIT (4GB built 10 million customers / 200 million order "
+            ~ "lines, bench/RESULTS.md) or lower DBT_THREADS, and run dbt build again.",
+            info=true) }}
+    {%- endif -%}
+    {{ return('') }}
+{%- endmacro %}
