@@ -14,7 +14,8 @@
             ~ env_var('DUCKDB_MEMORY_LIMIT', '1.5GB') ~ ", shared by the "
             ~ env_var('DBT_THREADS', '4') ~ " models dbt runs at once). Raise "
             ~ "DUCKDB_MEMORY_LIMIT (4GB built 10 million customers / 200 million order "
-            ~ "lines, bench/RESULTS.md) or lower DBT_THREADS, and run dbt build again.",
+            ~ "lines, bench/RESULTS.md) and run dbt build again; a lower DBT_THREADS "
+            ~ "also lowers the peak, as fewer models then share the limit.",
             info=true) }}
     {%- endif -%}
     {{ return('') }}
