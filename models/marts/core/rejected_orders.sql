@@ -2,9 +2,7 @@
     Rows rejected in staging show their text exactly as read; rows rejected by the
     cross-row checks (shared order id, after as_of_date) parsed fine, so they show the
     cleaned values as text. -#}
-{%- set columns = [
-    'order_id', 'customer_id', 'ordered_at', 'amount', 'quantity', 'product_category',
-    'channel', 'status'] %}
+{%- set columns = input_spec('orders')['required'] + input_spec('orders')['optional'] %}
 with
 
 staging_rejections as (
