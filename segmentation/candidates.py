@@ -83,15 +83,40 @@ from sklearn.mixture import GaussianMixture
 from sklearn.neural_network import MLPRegressor
 from threadpoolctl import threadpool_limits
 
-from segmentation.prep import ID_COLUMN, check_features, make_preparer, resolve_params
+from segmentation.backtest import (
+    FEATURE_SET_ORDER,
+    OUTCOME_COLUMNS,
+    POPULATION_COLUMN,
+    bootstrap_weights,
+    feature_sets,
+    mean_tie_rank,
+    outcomes_usable,
+    select_by_backtest,
+    usefulness,
+)
+from segmentation.prep import (
+    ID_COLUMN,
+    check_features,
+    is_numeric_column,
+    make_preparer,
+    resolve_params,
+)
 
 CANDIDATE_COLUMNS = [
     "candidate_id",
     "algorithm",
     "feature_space",
+    "feature_set",
+    "evaluated_on",
     "n_clusters",
     "parameters",
     "n_samples",
+    "backtest_auc",
+    "backtest_auc_se",
+    "backtest_auc_gap",
+    "backtest_gap_noise",
+    "revenue_explained",
+    "buy_again_spread",
     "silhouette",
     "davies_bouldin",
     "calinski_harabasz",
@@ -106,12 +131,24 @@ CANDIDATE_COLUMNS = [
     "completeness",
     "v_measure",
     "adjusted_rand",
+    "smallest_segment_customers",
     "is_deployable",
     "is_eligible",
+    "is_tied_with_best",
     "selection_score",
     "is_selected",
     "selection_reason",
 ]
+INTEGER_COLUMNS = ("candidate_id", "n_clusters", "n_samples")
+BOOLEAN_COLUMNS = ("is_deployable", "is_eligible", "is_tied_with_best", "is_selected")
+TEXT_COLUMNS = (
+    "algorithm",
+    "feature_space",
+    "feature_set",
+    "evaluated_on",
+    "parameters",
+    "selection_reason",
+)
 
 DEPLOYABLE_ALGORITHMS = ("kmeans", "gaussian_mixture", "ward")
 FEATURE_SPACES = ("scaled", "autoencoder")
@@ -709,6 +746,7 @@ def _candidate_rows(
             "stability": stability.get(part.key, float("nan"))
             if part.labels is not None
             else float("nan"),
+            "_labels": part.labels,
         }
         row.update(_internal_metrics(X, part.labels, params))
         row.update(_label_metrics(part.labels, truth))
@@ -750,48 +788,52 @@ def _autoencoder_rows(
     )
 
 
-def _mean_tie_rank(tied: pd.DataFrame) -> pd.Series:
-    """Mean rank over silhouette, Davies-Bouldin, Calinski-Harabasz, stability."""
-    ranks = pd.concat(
-        [
-            tied["silhouette"].rank(ascending=False),
-            tied["davies_bouldin"].rank(ascending=True),
-            tied["calinski_harabasz"].rank(ascending=False),
-            tied["stability"].rank(ascending=False),
-        ],
-        axis=1,
-    )
-    return ranks.mean(axis=1)
-
-
-def _select(table: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataFrame:
-    """Add eligibility, score and the single selected row (see module doc)."""
+def _eligibility(
+    table: pd.DataFrame, params: Mapping[str, Any]
+) -> tuple[pd.DataFrame, str]:
+    """Add ``is_deployable`` and ``is_eligible``; return the rules in words."""
     table = table.copy()
     table["is_deployable"] = (table["feature_space"] == "scaled") & table[
         "algorithm"
     ].isin(DEPLOYABLE_ALGORITHMS)
+    privacy = table["smallest_segment_customers"].isna() | (
+        table["smallest_segment_customers"] >= params["min_segment_customers"]
+    )
     table["is_eligible"] = (
         table["is_deployable"]
         & table["silhouette"].notna()
         & (table["min_segment_share"] >= params["min_segment_share"])
+        & (table["max_segment_share"] <= params["max_segment_share"])
+        & privacy
         & (table["stability"] >= params["min_stability"])
         & (table["centroid_agreement"] >= MIN_CENTROID_AGREEMENT)
     )
+    rules = (
+        f"eligible = k-means, Gaussian mixture or Ward on scaled features with "
+        f"{params['k_min']} to {params['k_max']} segments, smallest segment >= "
+        f"{params['min_segment_share']:.0%} and >= "
+        f"{params['min_segment_customers']} customers, largest <= "
+        f"{params['max_segment_share']:.0%}, stability >= "
+        f"{params['min_stability']:g} and nearest-centroid agreement >= "
+        f"{MIN_CENTROID_AGREEMENT:.0%}"
+    )
+    return table, rules
+
+
+def _select(
+    table: pd.DataFrame, params: Mapping[str, Any], prefix: str = ""
+) -> pd.DataFrame:
+    """Select by silhouette: the rule when no backtest is possible (module doc)."""
+    table, rules = _eligibility(table, params)
     table["selection_score"] = table["silhouette"].where(table["is_eligible"])
     table["is_selected"] = False
     table["selection_reason"] = pd.Series([None] * len(table), dtype=object)
 
     eligible = table[table["is_eligible"]]
-    rules = (
-        f"eligible = k-means, Gaussian mixture or Ward on scaled features with "
-        f"smallest segment >= {params['min_segment_share']:.0%}, stability >= "
-        f"{params['min_stability']:g} and nearest-centroid agreement >= "
-        f"{MIN_CENTROID_AGREEMENT:.0%}"
-    )
     if len(eligible):
         best = eligible["silhouette"].max()
         tied = eligible[eligible["silhouette"] >= best - SILHOUETTE_TIE]
-        mean_rank = _mean_tie_rank(tied)
+        mean_rank = mean_tie_rank(tied)
         chosen = mean_rank[mean_rank == mean_rank.min()].index.min()
         reason = (
             f"highest silhouette ({best:.3f}) among {len(eligible)} eligible "
@@ -810,8 +852,8 @@ def _select(table: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataFrame:
         if len(pool) == 0:
             row = _single_segment_row(
                 int(table["n_samples"].iloc[0]) if len(table) else 0,
-                "fallback: no candidate could be scored by nearest centroid; "
-                "everyone is placed in one segment.",
+                prefix + "fallback: no candidate could be scored by nearest "
+                "centroid; everyone is placed in one segment.",
             )
             table = pd.concat(
                 [table, pd.DataFrame([row]).reindex(columns=table.columns)],
@@ -827,17 +869,20 @@ def _select(table: pd.DataFrame, params: Mapping[str, Any]) -> pd.DataFrame:
             f"({table.at[chosen, 'silhouette']:.3f})"
         )
     table.at[chosen, "is_selected"] = True
-    table.at[chosen, "selection_reason"] = reason
+    table.at[chosen, "selection_reason"] = prefix + reason
     return table
 
 
 def _finalize(rows: list[dict[str, Any]]) -> pd.DataFrame:
     """Order rows deterministically, number them and type the columns."""
-    table = pd.DataFrame(rows).reindex(columns=CANDIDATE_COLUMNS)
+    table = pd.DataFrame(rows).reindex(columns=CANDIDATE_COLUMNS + ["_labels"])
+    table["_set"] = table["feature_set"].map(
+        lambda v: FEATURE_SET_ORDER.index(v) if v in FEATURE_SET_ORDER else -1
+    )
     table["_space"] = table["feature_space"].map(FEATURE_SPACES.index)
     table["_algo"] = table["algorithm"].map(ALGORITHM_ORDER.index)
     table = table.sort_values(
-        ["_space", "_algo", "n_clusters", "parameters"], kind="stable"
+        ["_set", "_space", "_algo", "n_clusters", "parameters"], kind="stable"
     ).reset_index(drop=True)
     table["candidate_id"] = np.arange(1, len(table) + 1)
     return table
@@ -846,16 +891,102 @@ def _finalize(rows: list[dict[str, Any]]) -> pd.DataFrame:
 def _typed(table: pd.DataFrame) -> pd.DataFrame:
     """Final column order and dtypes of the candidate table."""
     table = table.reindex(columns=CANDIDATE_COLUMNS).reset_index(drop=True)
-    for column in ("candidate_id", "n_clusters", "n_samples"):
+    for column in INTEGER_COLUMNS:
         table[column] = table[column].astype(np.int64)
-    for column in ("is_deployable", "is_eligible", "is_selected"):
-        table[column] = table[column].astype(bool)
-    for column in ("algorithm", "feature_space", "parameters", "selection_reason"):
+    for column in BOOLEAN_COLUMNS:
+        table[column] = table[column].fillna(False).astype(bool)
+    for column in TEXT_COLUMNS:
         table[column] = pd.Series(
             [None if pd.isna(v) else str(v) for v in table[column]], dtype=object
         )
-    for column in CANDIDATE_COLUMNS[6:20] + ["selection_score"]:
-        table[column] = table[column].astype(np.float64)
+    for column in CANDIDATE_COLUMNS:
+        if column not in INTEGER_COLUMNS + BOOLEAN_COLUMNS + TEXT_COLUMNS:
+            table[column] = table[column].astype(np.float64)
+    return table
+
+
+def _search(
+    sample: pd.DataFrame,
+    p: Mapping[str, Any],
+    truth: np.ndarray | None,
+    feature_set: str | None,
+    with_autoencoder: bool,
+) -> tuple[list[dict[str, Any]], str | None, int]:
+    """Prepare one feature set and fit every family on it.
+
+    Returns the candidate rows (with their labels under ``_labels``), the
+    reason the sample cannot be segmented (or None) and the number of
+    distinct prepared rows.
+    """
+    prep = make_preparer(p).fit(sample)
+    X = prep.transform(sample)
+    n = X.shape[0]
+    n_distinct = np.unique(X, axis=0).shape[0] if X.shape[1] else 1
+    reason = _degenerate_reason(n, X, n_distinct, prep.steps_)
+    if reason is not None:
+        return [], reason, n_distinct
+    rows: list[dict[str, Any]] = []
+    for algorithm in ALGORITHM_ORDER:
+        if algorithm in p["algorithms"]:
+            rows += _candidate_rows("scaled", algorithm, X, p, truth)
+    if with_autoencoder:
+        rows += _autoencoder_rows(X, p, truth)
+    if feature_set is not None:
+        for row in rows:
+            row["feature_set"] = feature_set
+            settings = json.loads(row["parameters"])
+            settings["features"] = list(p["features"])
+            row["parameters"] = to_json(settings)
+    return rows, None, n_distinct
+
+
+def _backtest_table(
+    sample: pd.DataFrame,
+    outcomes: pd.DataFrame,
+    population: int,
+    p: dict[str, Any],
+    truth: np.ndarray | None,
+) -> pd.DataFrame | None:
+    """Every candidate per feature set, judged on the backtest (module doc).
+
+    Returns None when no feature set gives a segmentable sample.
+    """
+    numeric = [
+        c for c in sample.columns if c != ID_COLUMN and is_numeric_column(sample[c])
+    ]
+    sets = feature_sets(numeric, p)
+    weights = bootstrap_weights(
+        len(sample), p["backtest_bootstrap_samples"], p["random_state"]
+    )
+    rows: list[dict[str, Any]] = []
+    last = list(sets)[-1] if sets else None
+    for name, columns in sets.items():
+        set_rows, _, _ = _search(
+            sample,
+            {**p, "features": columns},
+            truth,
+            name,
+            p["include_autoencoder"] and name == last,
+        )
+        rows += set_rows
+    if not rows:
+        return None
+    table = _finalize(rows)
+    resampled: dict[int, np.ndarray] = {}
+    for i, labels in table["_labels"].items():
+        labels = labels if isinstance(labels, np.ndarray) else None
+        metrics, resampled[i] = usefulness(labels, outcomes, weights)
+        for key, value in metrics.items():
+            table.at[i, key] = value
+    table["evaluated_on"] = "backtest"
+    table["smallest_segment_customers"] = table["min_segment_share"] * population
+    table, rules = _eligibility(table, p)
+    table["is_selected"] = False
+    table["is_tied_with_best"] = False
+    table["selection_reason"] = pd.Series([None] * len(table), dtype=object)
+    table = select_by_backtest(table, resampled, p, rules)
+    if not table["is_selected"].any():
+        return _select(table, p, "no candidate has a backtest AUC; ")
     return table
 
 
@@ -863,25 +994,38 @@ def evaluate_candidates(
     features: pd.DataFrame,
     params: Mapping[str, Any] | None = None,
     true_labels: pd.DataFrame | None = None,
+    backtest: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Fit and score candidate segmentations, selecting exactly one.
+
+    With a usable ``backtest`` every candidate (algorithm x k x feature set)
+    is fitted on the customers' features as of the backtest date and chosen
+    by what they did next (:mod:`segmentation.backtest`); the deployed model
+    is later refitted on ``features`` with the chosen configuration.
+    Without one, candidates are fitted on ``features`` and chosen by
+    silhouette, and ``selection_reason`` says why.
 
     Parameters
     ----------
     features : pandas.DataFrame
-        Training sample: ``customer_id`` plus feature columns (non-numeric
-        columns are ignored).  Row order does not matter.
+        Training sample as of ``as_of_date``: ``customer_id`` plus feature
+        columns (non-numeric columns are ignored).  Row order does not matter.
     params : mapping, optional
         Run parameters; see :data:`segmentation.prep.DEFAULT_PARAMS`.
     true_labels : pandas.DataFrame, optional
         ``customer_id, true_segment`` for some or all customers; only used
         for the informational label-agreement columns.
+    backtest : pandas.DataFrame, optional
+        Backtest sample: features as of the backtest date plus
+        :data:`~segmentation.backtest.OUTCOME_COLUMNS` and
+        ``population_customers`` (customers known at the backtest date).
 
     Returns
     -------
     pandas.DataFrame
         One row per candidate with the columns of :data:`CANDIDATE_COLUMNS`,
-        ordered by feature space, algorithm, n_clusters and parameters.
+        ordered by feature set, feature space, algorithm, n_clusters and
+        parameters.
 
     Raises
     ------
@@ -891,29 +1035,51 @@ def evaluate_candidates(
     """
     p = resolve_params(params)
     sample = check_features(features)
+    no_backtest = "no backtest"
+    if backtest is not None and len(backtest):
+        extra = [*OUTCOME_COLUMNS, POPULATION_COLUMN]
+        missing = [c for c in extra if c not in backtest.columns]
+        if missing:
+            raise ValueError(f"backtest is missing the columns {missing}.")
+        bt = check_features(backtest).sort_values(ID_COLUMN).reset_index(drop=True)
+        outcomes = bt[list(OUTCOME_COLUMNS)]
+        why = outcomes_usable(outcomes)
+        if why is None:
+            population = int(bt[POPULATION_COLUMN].max())
+            bt_features = bt.drop(columns=extra)
+            with threadpool_limits(limits=1):
+                table = _backtest_table(
+                    bt_features,
+                    outcomes,
+                    population,
+                    p,
+                    _truth_codes(bt_features, true_labels),
+                )
+            if table is not None:
+                return _typed(table)
+            why = "the backtest customers could not be segmented"
+        no_backtest = f"no backtest ({why})"
+    prefix = f"{no_backtest}, so chosen by geometry alone: "
     truth = _truth_codes(sample, true_labels)
     with threadpool_limits(limits=1):
-        prep = make_preparer(p).fit(sample)
-        X = prep.transform(sample)
-        n = X.shape[0]
-        n_distinct = np.unique(X, axis=0).shape[0] if X.shape[1] else 1
-        reason = _degenerate_reason(n, X, n_distinct, prep.steps_)
-        if reason is not None:
-            return _typed(
-                pd.DataFrame([_single_segment_row(n, reason)]).assign(candidate_id=1)
+        rows, reason, n_distinct = _search(
+            sample, p, truth, None, p["include_autoencoder"]
+        )
+    if reason is not None:
+        return _typed(
+            pd.DataFrame([_single_segment_row(len(sample), reason)]).assign(
+                candidate_id=1, evaluated_on="current"
             )
-        rows: list[dict[str, Any]] = []
-        for algorithm in ALGORITHM_ORDER:
-            if algorithm in p["algorithms"]:
-                rows += _candidate_rows("scaled", algorithm, X, p, truth)
-        if p["include_autoencoder"]:
-            rows += _autoencoder_rows(X, p, truth)
+        )
     if not rows:
         k_reason = (
             f"fallback: only {n_distinct} distinct customer profiles, too few for "
             f"k_min={p['k_min']} segments; everyone is placed in one segment."
         )
         return _typed(
-            pd.DataFrame([_single_segment_row(n, k_reason)]).assign(candidate_id=1)
+            pd.DataFrame([_single_segment_row(len(sample), k_reason)]).assign(
+                candidate_id=1, evaluated_on="current"
+            )
         )
-    return _typed(_select(_finalize(rows), p))
+    table = _finalize(rows).assign(evaluated_on="current")
+    return _typed(_select(table, p, prefix))

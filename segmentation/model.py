@@ -346,7 +346,11 @@ def fit_segmentation(
     p = resolve_params(params)
     sample = check_features(features)
     chosen = _selected_candidate(candidates)
-    if int(chosen["n_samples"]) != len(sample):
+    settings = json.loads(str(chosen["parameters"]))
+    if settings.get("features"):
+        # chosen on the backtest: refit the same configuration on today's features
+        p = {**p, "features": list(settings["features"])}
+    elif int(chosen["n_samples"]) != len(sample):
         raise ValueError(
             f"the selected candidate was evaluated on {int(chosen['n_samples'])} "
             f"customers but features has {len(sample)}; pass the same sample to "

@@ -16,3 +16,23 @@
     {%- endif -%}
     {{ return(text) }}
 {%- endmacro %}
+
+
+{#- The backtest horizon in days: the var backtest_horizon_days, or, when it is null,
+    prediction_horizon_days, so that segments and predictions share one backtest. -#}
+{% macro backtest_horizon_days() -%}
+    {%- set value = var('backtest_horizon_days', none) -%}
+    {%- if value is none or (value | string | trim) == '' -%}
+        {%- set value = var('prediction_horizon_days') -%}
+    {%- endif -%}
+    {%- if not (value | string | trim).isdigit() -%}
+        {{ exceptions.raise_compiler_error(
+            "Var backtest_horizon_days (or prediction_horizon_days) must be a whole "
+            ~ "number of days, got: " ~ value) }}
+    {%- endif -%}
+    {%- if (value | int) < 1 -%}
+        {{ exceptions.raise_compiler_error(
+            "Var backtest_horizon_days must be at least 1 day, got: " ~ value) }}
+    {%- endif -%}
+    {{ return(value | int) }}
+{%- endmacro %}

@@ -62,3 +62,12 @@ select row_count
 from (select count(*) as row_count from {{ model }}) as counted
 where row_count < {{ min_rows }}
 {% endtest %}
+
+
+{#- No two rows share the same values of the given columns (a compound key). -#}
+{% test unique_columns(model, columns) %}
+select {{ columns | join(', ') }}, count(*) as row_count
+from {{ model }}
+group by {{ columns | join(', ') }}
+having count(*) > 1
+{% endtest %}

@@ -1,5 +1,6 @@
-{#- Engagement per customer before as_of_date: counts by event type, active days and
-    days since the last event. Empty when there is no events input. -#}
+{#- Engagement per customer and snapshot, from the events before the snapshot's date:
+    counts by event type, active days and days since the last event. Empty when there
+    is no events input. -#}
 with
 
 events as (
@@ -7,29 +8,40 @@ events as (
     where rejection_reason is null
 ),
 
-run_parameters as (
-    select * from {{ ref('int_run_parameters') }}
+snapshots as (
+    select * from {{ ref('int_feature_snapshots') }}
+),
+
+events_at_snapshots as (
+    select
+        snapshots.snapshot,
+        snapshots.snapshot_date,
+        events.*
+    from events
+    inner join snapshots
+        on cast(events.occurred_at as date) < snapshots.snapshot_date
 ),
 
 aggregated as (
     select
+        snapshot,
         customer_id,
+        min(snapshot_date) as snapshot_date,
         count(*) as event_count,
         {{ count_columns(ref('int_events_validated'), 'event_type', 'event_count') }}
         {{ count_distinct('cast(occurred_at as date)') }} as active_days,
         max(occurred_at) as last_event_at
-    from events
-    group by customer_id
+    from events_at_snapshots
+    group by snapshot, customer_id
 ),
 
 final as (
     select
         aggregated.*,
         {{ dbt.datediff(
-            'cast(aggregated.last_event_at as date)', 'run_parameters.as_of_date', 'day'
+            'cast(aggregated.last_event_at as date)', 'aggregated.snapshot_date', 'day'
         ) }} as days_since_last_event
     from aggregated
-    cross join run_parameters
 )
 
 select * from final

@@ -1,33 +1,12 @@
 {#- One row per valid order placed before as_of_date. -#}
 with
 
-order_lines as (
-    select * from {{ ref('int_order_lines_validated') }}
-    where rejection_reason is null
+orders as (
+    select * from {{ ref('int_orders') }}
 ),
 
 final as (
-    select
-        order_id,
-        -- one customer per order: int_order_lines_validated rejects shared order ids
-        min(customer_id) as customer_id,
-        min(ordered_at) as ordered_at,
-        cast(min(ordered_at) as date) as order_date,
-        count(*) as line_count,
-        sum(quantity) as quantity,
-        min(channel) as channel,
-        {{ count_distinct('product_category') }} as category_count,
-        sum(amount) as gross_amount,
-        sum(case when status_group = 'completed' then amount else 0 end) as net_amount,
-        case
-            when min(status_group) = 'cancelled' and max(status_group) = 'cancelled'
-                then 'cancelled'
-            when max(case when status_group = 'returned' then 1 else 0 end) = 1
-                then 'returned'
-            else 'completed'
-        end as order_status
-    from order_lines
-    group by order_id
+    select * from orders
 )
 
 select * from final
