@@ -383,8 +383,7 @@ def fit_segmentation(
                 "segment_id": [1],
                 "segment_name": ["All customers"],
                 "segment_description": [
-                    f"{len(sample):,} customers (100%): everyone is in one "
-                    "segment because the data could not be split."
+                    "Everyone is in one segment because the data could not be split."
                 ],
             }
         )

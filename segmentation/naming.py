@@ -8,7 +8,7 @@ matching rule wins (a rule whose inputs are absent never matches):
 ==============================  =============================================
 name                            rule
 ==============================  =============================================
-Champions                       R <= 0.8, F >= 1.5, M >= 1.5
+Champions                       R <= 0.8, F >= 1.5, M >= 1.5, share <= 25%
 New customers                   T <= 0.5, F <= 0.67
 Lapsed big spenders             R >= 2, and M >= 1 or A >= 1.5
 Lapsed regulars                 R >= 2, F >= 1
@@ -16,21 +16,26 @@ Lapsed customers                R >= 2
 At-risk regulars                1.3 <= R < 2, and F >= 0.75 or M >= 1
 Lapsing occasional buyers       1.3 <= R < 2
 Frequent bargain hunters        F >= 1.2, A <= 0.6, M <= 0.8 (if present)
-High-value loyal                F >= 1.2, M >= 1.5
+High-value loyal                F >= 1.2, M >= 1.5, share <= 25%
 Loyal regulars                  F >= 1.2
-Big-ticket buyers               A >= 1.8
+Big-ticket buyers               A >= 1.8, share <= 25%
 Occasional buyers               F <= 0.5 and not lapsing/lapsed
 <Tier>-value <activity>         tier from M (High >= 1.5, Low <= 0.67, else
 customers                       Mid), activity from R (active / lapsing /
                                 lapsed)
 ==============================  =============================================
 
+Names are relative to the base: a name that singles out an elite (Champions,
+High-value loyal, Big-ticket buyers) needs the segment to hold at most
+``ELITE_MAX_SHARE`` of the customers; a larger segment falls through to the
+next rule (a 41% segment of active, frequent buyers is "Loyal regulars").
 Without any of these columns the name lists the two features with the
 largest |log lift| (e.g. "High share grocery, low return rate").  Duplicate
 names get the segment's most distinctive other feature appended, then a
-number.  Descriptions give the size and the typical figures in original
-units, e.g. "512 customers (10%): last order ~18 days ago, ~24 orders, ~3,600
-spent in total, average order ~150; 3.1x the average customer's value."
+number.  Descriptions give the typical figures in original units, e.g. "Last
+order ~18 days ago, ~24 orders, ~3,600 spent in total, average order ~150;
+3.1x the average customer's value."  They carry no size: the fit sees a
+sample, so ``segments`` puts the count of every scored customer in front.
 """
 
 from __future__ import annotations
@@ -57,6 +62,7 @@ _PHRASES = {
     TENURE: ("long tenure", "short tenure"),
 }
 _DISTINCT_LIFT = 1.2
+ELITE_MAX_SHARE = 0.25
 
 
 def _ge(value: float | None, threshold: float) -> bool:
@@ -147,13 +153,18 @@ def _generic_name(lifts: Mapping[str, float]) -> str:
     return text[0].upper() + text[1:]
 
 
-def archetype(lifts: Mapping[str, float]) -> tuple[str, tuple[str, ...]]:
+def archetype(
+    lifts: Mapping[str, float], share: float = 0.0
+) -> tuple[str, tuple[str, ...]]:
     """Base name of a segment and the features the name is based on.
 
     Parameters
     ----------
     lifts : mapping
         Feature -> lift (segment mean / population mean).
+    share : float, default 0.0
+        The segment's share of the customers; elite names need at most
+        :data:`ELITE_MAX_SHARE`.
 
     Returns
     -------
@@ -169,9 +180,14 @@ def archetype(lifts: Mapping[str, float]) -> tuple[str, tuple[str, ...]]:
 
     r, f, m, a, t = (get(x) for x in KNOWN)
     activity, tier = _activity(r), _tier(m)
+    elite = share <= ELITE_MAX_SHARE
     rules: list[tuple[bool, str, tuple[str, ...]]] = [
         (
-            activity == "active" and _le(r, 0.8) and _ge(f, 1.5) and _ge(m, 1.5),
+            elite
+            and activity == "active"
+            and _le(r, 0.8)
+            and _ge(f, 1.5)
+            and _ge(m, 1.5),
             "Champions",
             (RECENCY, FREQUENCY, MONETARY),
         ),
@@ -194,9 +210,13 @@ def archetype(lifts: Mapping[str, float]) -> tuple[str, tuple[str, ...]]:
             "Frequent bargain hunters",
             (FREQUENCY, AOV),
         ),
-        (_ge(f, 1.2) and _ge(m, 1.5), "High-value loyal", (FREQUENCY, MONETARY)),
+        (
+            elite and _ge(f, 1.2) and _ge(m, 1.5),
+            "High-value loyal",
+            (FREQUENCY, MONETARY),
+        ),
         (_ge(f, 1.2), "Loyal regulars", (FREQUENCY,)),
-        (_ge(a, 1.8), "Big-ticket buyers", (AOV,)),
+        (elite and _ge(a, 1.8), "Big-ticket buyers", (AOV,)),
         (_le(f, 0.5), "Occasional buyers", (FREQUENCY,)),
     ]
     for matched, name, used in rules:
@@ -233,7 +253,10 @@ def _share_text(share: float) -> str:
 
 
 def describe(
-    means: Mapping[str, float], lifts: Mapping[str, float], size: int, share: float
+    means: Mapping[str, float],
+    lifts: Mapping[str, float],
+    size: int | None = None,
+    share: float | None = None,
 ) -> str:
     """One-line description of a segment with figures in original units.
 
@@ -243,19 +266,28 @@ def describe(
         Feature -> segment mean in original units.
     lifts : mapping
         Feature -> lift.
-    size : int
-        Customers in the segment.
-    share : float
+    size : int, optional
+        Customers in the segment; with ``share``, put in front.
+    share : float, optional
         Share of all customers.
 
     Returns
     -------
     str
-        For example "512 customers (10%): last order ~18 days ago, ~24 orders,
-        ~3,600 spent in total, average order ~150; 3.1x the average
-        customer's value."
+        For example "Last order ~18 days ago, ~24 orders, ~3,600 spent in
+        total, average order ~150; 3.1x the average customer's value.", or
+        with a size "512 customers (10%): last order ~18 days ago, ...".
+
+    Examples
+    --------
+    >>> describe({"frequency": 24.0}, {"frequency": 2.0})
+    '~24 orders.'
     """
-    head = f"{size:,} customer{'' if size == 1 else 's'} ({_share_text(share)})"
+    head = (
+        f"{size:,} customer{'' if size == 1 else 's'} ({_share_text(share)})"
+        if size is not None and share is not None
+        else ""
+    )
     templates = {
         RECENCY: "last order ~{} days ago",
         FREQUENCY: "~{} orders",
@@ -274,11 +306,17 @@ def describe(
             for f in _ranked(lifts)[:3]
             if np.isfinite(means.get(f, np.nan))
         ]
-    text = head + (": " + ", ".join(parts) if parts else "")
+    body = ", ".join(parts)
+    text = f"{head}: {body}" if head and body else (head or body)
     value_lift = lifts.get(MONETARY, np.nan)
     if np.isfinite(value_lift):
-        text += f"; {value_lift:.1f}x the average customer's value"
+        value = f"{value_lift:.1f}x the average customer's value"
+        text = f"{text}; {value}" if text else value
     return text + "."
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def unique_names(names: list[str]) -> list[str]:
@@ -328,7 +366,8 @@ def name_segments(profile: pd.DataFrame, sizes: pd.Series) -> pd.DataFrame:
         means[segment] = dict(
             zip(rows["feature"], rows["mean_value"].astype(float), strict=True)
         )
-        bases[segment] = archetype(lifts[segment])
+        share = float(sizes.loc[segment]) / total if total else 0.0
+        bases[segment] = archetype(lifts[segment], share)
 
     names = {s: bases[s][0] for s in segment_ids}
     repeated = pd.Series(names).duplicated(keep=False)
@@ -344,15 +383,7 @@ def name_segments(profile: pd.DataFrame, sizes: pd.Series) -> pd.DataFrame:
             "segment_id": np.asarray(segment_ids, dtype=np.int64),
             "segment_name": pd.Series(final, dtype=object),
             "segment_description": pd.Series(
-                [
-                    describe(
-                        means[s],
-                        lifts[s],
-                        int(sizes.loc[s]),
-                        sizes.loc[s] / total if total else 0.0,
-                    )
-                    for s in segment_ids
-                ],
+                [_capitalised(describe(means[s], lifts[s])) for s in segment_ids],
                 dtype=object,
             ),
         }

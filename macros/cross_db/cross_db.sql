@@ -102,3 +102,22 @@
 {% macro as_double(expression) -%}
     cast({{ expression }} as {{ type_double() }})
 {%- endmacro %}
+
+
+{#- A whole number as text with thousands separators (9559 -> '9,559'); plain digits on
+    engines without a formatting function. -#}
+{% macro format_count(expression) -%}
+    {{ return(adapter.dispatch('format_count', 'segmentation')(expression)) }}
+{%- endmacro %}
+
+{% macro default__format_count(expression) -%}
+    cast({{ expression }} as {{ dbt.type_string() }})
+{%- endmacro %}
+
+{% macro duckdb__format_count(expression) -%}
+    format('{:,}', cast({{ expression }} as bigint))
+{%- endmacro %}
+
+{% macro spark__format_count(expression) -%}
+    format_number(cast({{ expression }} as bigint), 0)
+{%- endmacro %}

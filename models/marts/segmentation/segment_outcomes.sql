@@ -63,7 +63,7 @@ by_segment as (
 
 final as (
     select
-        by_segment.segment_id,
+        cast(by_segment.segment_id as {{ dbt.type_int() }}) as segment_id,
         centroids.segment_name,
         run_parameters.backtest_as_of_date,
         run_parameters.as_of_date as outcome_end_date,

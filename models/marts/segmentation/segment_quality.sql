@@ -1,5 +1,5 @@
-{#- One row: how good the deployed segmentation is. The selected candidate's metrics on
-    the training sample, plus what SQL scoring produced over every customer: segment count
+{#- One row: how good the deployed segmentation is. The selected candidate's metrics (on
+    the backtest sample when chosen by the backtest, else on the training sample), plus what SQL scoring produced over every customer: segment count
     and shares, outliers, agreement with the Python model, and recovery of known labels. -#}
 with
 
@@ -78,7 +78,11 @@ final as (
         1 as quality_id,
         candidates.algorithm,
         candidates.feature_space,
+        candidates.feature_set,
+        candidates.evaluated_on,
         candidates.n_clusters,
+        candidates.backtest_auc,
+        candidates.revenue_explained as backtest_revenue_explained,
         candidates.silhouette,
         candidates.davies_bouldin,
         candidates.calinski_harabasz,

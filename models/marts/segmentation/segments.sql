@@ -79,13 +79,28 @@ monetary_lift as (
     where feature = 'monetary'
 ),
 
+shared as (
+    select
+        segment_id,
+        customers * 1.0 / sum(customers) over () as customer_share
+    from sized
+),
+
 final as (
     select
         sized.segment_id,
         centroids.segment_name,
-        centroids.segment_description,
+        {{ dbt.concat([
+            format_count('sized.customers'),
+            "case when sized.customers = 1 then ' customer (' else ' customers (' end",
+            "case when shared.customer_share < 0.01 then '<1' else cast(cast("
+                ~ "round(100 * shared.customer_share) as " ~ dbt.type_int() ~ ") as "
+                ~ dbt.type_string() ~ ") end",
+            "'%). '",
+            "centroids.segment_description",
+        ]) }} as segment_description,
         sized.customers,
-        sized.customers * 1.0 / sum(sized.customers) over () as customer_share,
+        shared.customer_share,
         sized.revenue,
         {{ stable_float('sized.revenue / nullif(sum(sized.revenue) over (), 0)') }}
             as revenue_share,
@@ -103,6 +118,8 @@ final as (
         rules.f1 as rule_f1,
         centroids.training_customers
     from sized
+    inner join shared
+        on sized.segment_id = shared.segment_id
     inner join centroids
         on sized.segment_id = centroids.segment_id
     left join top_features
