@@ -8,7 +8,11 @@ against the outcomes:
 
 * ``backtest_auc``: the buy-again AUC of segment membership, i.e. the ROC AUC
   of the segment's own buy-again rate used as every member's score (ties
-  between segments with equal rates count one half);
+  between segments with equal rates count one half), averaged over the fit
+  on the whole backtest sample and the refits on random halves that the
+  stability score makes (every customer assigned to the nearest segment
+  mean, as SQL deploys it), so a configuration is judged by what a refit
+  gives, not by one lucky partition;
 * ``revenue_explained``: the share of the variance of ``ln(1 +
   future_revenue)`` explained by the segment means (eta squared);
 * ``buy_again_spread``: the highest minus the lowest buy-again rate across
@@ -59,6 +63,12 @@ BEHAVIOUR_FEATURES = (
 )
 FEATURE_SET_ORDER = ("rfm", "rfm_behaviour", "all", "custom")
 MIN_OUTCOME_ROWS = 20
+METRIC_COLUMNS = (
+    "backtest_auc",
+    "backtest_auc_se",
+    "revenue_explained",
+    "buy_again_spread",
+)
 
 
 def feature_sets(
@@ -161,18 +171,22 @@ def bootstrap_weights(n: int, n_samples: int, random_state: int) -> np.ndarray:
 
 
 def usefulness(
-    labels: np.ndarray | None,
+    fits: Sequence[np.ndarray],
     outcomes: pd.DataFrame,
     weights: np.ndarray,
 ) -> tuple[dict[str, float], np.ndarray]:
-    """Out-of-time usefulness of one partition.
+    """Out-of-time usefulness of one configuration, averaged over its fits.
 
     Parameters
     ----------
-    labels : numpy.ndarray or None
-        Segment of each backtest customer (``-1`` = noise, excluded).
+    fits : sequence of numpy.ndarray
+        Segment of each backtest customer (``-1`` = noise, excluded) from each
+        fit of the configuration: the fit on the whole sample and its refits
+        on random halves, every customer assigned to the nearest segment mean.
+        Averaging over refits judges what a deployed refit would give, not
+        one lucky partition; an empty sequence gives NaN.
     outcomes : pandas.DataFrame
-        ``bought_again``, ``future_revenue`` aligned with ``labels``.
+        ``bought_again``, ``future_revenue`` aligned with the labels.
     weights : numpy.ndarray of shape (n_resamples, n)
         Bootstrap weights from :func:`bootstrap_weights`.
 
@@ -180,44 +194,55 @@ def usefulness(
     -------
     metrics : dict
         ``backtest_auc``, ``backtest_auc_se``, ``revenue_explained``,
-        ``buy_again_spread`` (NaN when not computable).
+        ``buy_again_spread`` (means over the fits; NaN when not computable).
     resampled : numpy.ndarray of shape (n_resamples,)
-        The AUC on every resample (for paired comparisons).
+        The mean AUC on every resample (for paired comparisons).
     """
     nan = float("nan")
-    empty = {
-        "backtest_auc": nan,
-        "backtest_auc_se": nan,
-        "revenue_explained": nan,
-        "buy_again_spread": nan,
+    per_fit = [_one_fit(np.asarray(f), outcomes, weights) for f in fits]
+    per_fit = [m for m in per_fit if m is not None]
+    if not per_fit:
+        return dict.fromkeys(METRIC_COLUMNS, nan), np.full(weights.shape[0], nan)
+    resampled = np.mean([r for _, r in per_fit], axis=0)
+    metrics = {
+        key: float(np.mean([m[key] for m, _ in per_fit]))
+        for key in ("backtest_auc", "revenue_explained", "buy_again_spread")
     }
-    if labels is None:
-        return empty, np.full(weights.shape[0], np.nan)
-    labels = np.asarray(labels)
+    finite = np.isfinite(resampled)
+    metrics["backtest_auc_se"] = (
+        float(np.std(resampled[finite], ddof=1)) if finite.sum() > 1 else nan
+    )
+    return metrics, resampled
+
+
+def _one_fit(
+    labels: np.ndarray, outcomes: pd.DataFrame, weights: np.ndarray
+) -> tuple[dict[str, float], np.ndarray] | None:
+    """Usefulness of one partition and its AUC on every resample."""
     y = outcomes["bought_again"].astype(np.float64).to_numpy()
     onehot = _onehot(labels)
     if onehot.shape[1] == 0:
-        return empty, np.full(weights.shape[0], np.nan)
+        return None
     pos, neg = y @ onehot, (1 - y) @ onehot
     size = pos + neg
     revenue = np.log1p(
         np.clip(outcomes["future_revenue"].astype(np.float64).to_numpy(), 0, None)
     )
     clustered = labels >= 0
-    total = ((revenue[clustered] - revenue[clustered].mean()) ** 2).sum()
+    centre = revenue[clustered].mean()
+    total = ((revenue[clustered] - centre) ** 2).sum()
     means = (revenue @ onehot) / np.where(size > 0, size, 1)
-    between = (size * (means - revenue[clustered].mean()) ** 2).sum()
+    between = (size * (means - centre) ** 2).sum()
     resampled = _auc_from_counts(
         weights @ (onehot * y[:, None]), weights @ (onehot * (1 - y)[:, None])
     )
     rates = pos[size > 0] / size[size > 0]
     metrics = {
         "backtest_auc": float(_auc_from_counts(pos, neg)),
-        "backtest_auc_se": float(np.nanstd(resampled, ddof=1))
-        if np.isfinite(resampled).sum() > 1
-        else nan,
-        "revenue_explained": float(between / total) if total > 0 else nan,
-        "buy_again_spread": float(rates.max() - rates.min()) if rates.size else nan,
+        "revenue_explained": float(between / total) if total > 0 else float("nan"),
+        "buy_again_spread": float(rates.max() - rates.min())
+        if rates.size
+        else float("nan"),
     }
     return metrics, resampled
 

@@ -527,23 +527,24 @@ def autoencoder_embedding(
     return activation, notes
 
 
-def _partition_stability(
+def _half_split_assignments(
     algorithm: str,
     X: np.ndarray,
     ks: list[int],
     params: Mapping[str, Any],
-) -> dict[float, float]:
-    """Mean adjusted Rand index between half-split refits, per partition key.
+) -> list[tuple[dict[float, np.ndarray], dict[float, np.ndarray]]]:
+    """Refits on random halves, every row assigned to their cluster means.
 
-    For each split the rows are shuffled with ``random_state`` and cut in two
-    halves; the algorithm is fitted on each half, every row of ``X`` is
-    assigned to the nearest cluster mean of each half's clustering and the two
-    assignments are compared with the adjusted Rand index.
+    For each of ``stability_splits`` splits the rows are shuffled with
+    ``random_state`` and cut in two halves; the algorithm is fitted on each
+    half and every row of ``X`` goes to the nearest cluster mean of the
+    half's clustering (what a deployed refit would do).  Returns, per split,
+    the two assignments keyed by partition key.
     """
     splits = params["stability_splits"]
     n = X.shape[0]
     rng = np.random.RandomState(params["random_state"])
-    scores: dict[float, list[float]] = {}
+    out = []
     for _ in range(splits):
         perm = rng.permutation(n)
         halves = (np.sort(perm[: n // 2]), np.sort(perm[n // 2 :]))
@@ -560,11 +561,37 @@ def _partition_stability(
                 if len(means):
                     assignment[part.key] = nearest_center(X, means)
             assigned.append(assignment)
-        for key in set(assigned[0]) & set(assigned[1]):
+        out.append((assigned[0], assigned[1]))
+    return out
+
+
+def _stability_from(
+    splits: list[tuple[dict[float, np.ndarray], dict[float, np.ndarray]]],
+) -> dict[float, float]:
+    """Mean adjusted Rand index between the two halves' assignments per key."""
+    scores: dict[float, list[float]] = {}
+    for first, second in splits:
+        for key in set(first) & set(second):
             scores.setdefault(key, []).append(
-                adjusted_rand_score(assigned[0][key], assigned[1][key])
+                adjusted_rand_score(first[key], second[key])
             )
     return {key: float(np.mean(values)) for key, values in scores.items()}
+
+
+def _partition_stability(
+    algorithm: str,
+    X: np.ndarray,
+    ks: list[int],
+    params: Mapping[str, Any],
+) -> dict[float, float]:
+    """Mean adjusted Rand index between half-split refits, per partition key.
+
+    For each split the rows are shuffled with ``random_state`` and cut in two
+    halves; the algorithm is fitted on each half, every row of ``X`` is
+    assigned to the nearest cluster mean of each half's clustering and the two
+    assignments are compared with the adjusted Rand index.
+    """
+    return _stability_from(_half_split_assignments(algorithm, X, ks, params))
 
 
 def _internal_metrics(
@@ -728,7 +755,8 @@ def _candidate_rows(
     if algorithm != "hdbscan" and not ks:
         return []
     parts = fit_partitions(algorithm, X, ks, params)
-    stability = _partition_stability(algorithm, X, ks, params)
+    splits = _half_split_assignments(algorithm, X, ks, params)
+    stability = _stability_from(splits)
     rows = []
     for part in parts:
         settings = dict(part.settings)
@@ -747,6 +775,9 @@ def _candidate_rows(
             if part.labels is not None
             else float("nan"),
             "_labels": part.labels,
+            "_refit_labels": [
+                half[part.key] for pair in splits for half in pair if part.key in half
+            ],
         }
         row.update(_internal_metrics(X, part.labels, params))
         row.update(_label_metrics(part.labels, truth))
@@ -789,16 +820,22 @@ def _autoencoder_rows(
 
 
 def _eligibility(
-    table: pd.DataFrame, params: Mapping[str, Any]
+    table: pd.DataFrame, params: Mapping[str, Any], judged_as_deployed: bool = False
 ) -> tuple[pd.DataFrame, str]:
-    """Add ``is_deployable`` and ``is_eligible``; return the rules in words."""
+    """Add ``is_deployable`` and ``is_eligible``; return the rules in words.
+
+    ``judged_as_deployed``: the candidates were judged on their
+    nearest-centroid partition (what SQL deploys), so how often it agrees
+    with the algorithm's own partition does not matter.
+    """
     table = table.copy()
     table["is_deployable"] = (table["feature_space"] == "scaled") & table[
         "algorithm"
     ].isin(DEPLOYABLE_ALGORITHMS)
-    privacy = table["smallest_segment_customers"].isna() | (
-        table["smallest_segment_customers"] >= params["min_segment_customers"]
+    smallest = table.get(
+        "smallest_segment_customers", pd.Series(np.nan, index=table.index)
     )
+    privacy = smallest.isna() | (smallest >= params["min_segment_customers"])
     table["is_eligible"] = (
         table["is_deployable"]
         & table["silhouette"].notna()
@@ -806,7 +843,12 @@ def _eligibility(
         & (table["max_segment_share"] <= params["max_segment_share"])
         & privacy
         & (table["stability"] >= params["min_stability"])
-        & (table["centroid_agreement"] >= MIN_CENTROID_AGREEMENT)
+        & (judged_as_deployed | (table["centroid_agreement"] >= MIN_CENTROID_AGREEMENT))
+    )
+    agreement = (
+        "judged on the nearest-centroid segments SQL deploys"
+        if judged_as_deployed
+        else f"nearest-centroid agreement >= {MIN_CENTROID_AGREEMENT:.0%}"
     )
     rules = (
         f"eligible = k-means, Gaussian mixture or Ward on scaled features with "
@@ -814,8 +856,7 @@ def _eligibility(
         f"{params['min_segment_share']:.0%} and >= "
         f"{params['min_segment_customers']} customers, largest <= "
         f"{params['max_segment_share']:.0%}, stability >= "
-        f"{params['min_stability']:g} and nearest-centroid agreement >= "
-        f"{MIN_CENTROID_AGREEMENT:.0%}"
+        f"{params['min_stability']:g}, {agreement}"
     )
     return table, rules
 
@@ -875,7 +916,9 @@ def _select(
 
 def _finalize(rows: list[dict[str, Any]]) -> pd.DataFrame:
     """Order rows deterministically, number them and type the columns."""
-    table = pd.DataFrame(rows).reindex(columns=CANDIDATE_COLUMNS + ["_labels"])
+    table = pd.DataFrame(rows).reindex(
+        columns=[*CANDIDATE_COLUMNS, "_labels", "_scored_labels", "_refit_labels"]
+    )
     table["_set"] = table["feature_set"].map(
         lambda v: FEATURE_SET_ORDER.index(v) if v in FEATURE_SET_ORDER else -1
     )
@@ -894,7 +937,9 @@ def _typed(table: pd.DataFrame) -> pd.DataFrame:
     for column in INTEGER_COLUMNS:
         table[column] = table[column].astype(np.int64)
     for column in BOOLEAN_COLUMNS:
-        table[column] = table[column].fillna(False).astype(bool)
+        table[column] = pd.Series(
+            [bool(v) if pd.notna(v) else False for v in table[column]], dtype=bool
+        )
     for column in TEXT_COLUMNS:
         table[column] = pd.Series(
             [None if pd.isna(v) else str(v) for v in table[column]], dtype=object
@@ -929,6 +974,12 @@ def _search(
     for algorithm in ALGORITHM_ORDER:
         if algorithm in p["algorithms"]:
             rows += _candidate_rows("scaled", algorithm, X, p, truth)
+    for row in rows:
+        # What SQL deploys: every customer to the nearest cluster mean.
+        labels = row.get("_labels")
+        if labels is not None and row["algorithm"] in DEPLOYABLE_ALGORITHMS:
+            _, means = cluster_means(X, labels)
+            row["_scored_labels"] = nearest_center(X, means)
     if with_autoencoder:
         rows += _autoencoder_rows(X, p, truth)
     if feature_set is not None:
@@ -973,14 +1024,19 @@ def _backtest_table(
         return None
     table = _finalize(rows)
     resampled: dict[int, np.ndarray] = {}
-    for i, labels in table["_labels"].items():
-        labels = labels if isinstance(labels, np.ndarray) else None
-        metrics, resampled[i] = usefulness(labels, outcomes, weights)
+    for i in table.index:
+        labels = table.at[i, "_scored_labels"]
+        if not isinstance(labels, np.ndarray):
+            labels = table.at[i, "_labels"]
+        fits = [labels] if isinstance(labels, np.ndarray) else []
+        refits = table.at[i, "_refit_labels"]
+        fits += list(refits) if isinstance(refits, list) and fits else []
+        metrics, resampled[i] = usefulness(fits, outcomes, weights)
         for key, value in metrics.items():
             table.at[i, key] = value
     table["evaluated_on"] = "backtest"
     table["smallest_segment_customers"] = table["min_segment_share"] * population
-    table, rules = _eligibility(table, p)
+    table, rules = _eligibility(table, p, judged_as_deployed=True)
     table["is_selected"] = False
     table["is_tied_with_best"] = False
     table["selection_reason"] = pd.Series([None] * len(table), dtype=object)

@@ -100,7 +100,7 @@ def test_transactions_only_data():
     assert names[2] == "Lapsed customers"
     assert len(set(names)) == 4
     descriptions = name_segments(profile, sizes)["segment_description"]
-    assert descriptions.str.contains("last order").all()
+    assert descriptions.str.contains("Last order").all()
     assert not descriptions.str.contains("average order").any()
 
 
@@ -117,7 +117,7 @@ def test_without_known_columns_uses_largest_lifts():
         names["segment_description"]
         .iloc[0]
         .startswith(
-            "100 customers (33%): return rate ~0.02 (0.4x average), share grocery ~0.8"
+            "Return rate ~0.02 (0.4x average), share grocery ~0.8"
         )
     )
 

@@ -1,0 +1,134 @@
+"""Every quality gate fails when its threshold is out of reach, with its sentence.
+
+Each case runs the gate's dbt test on the shared sample build with a var that no
+segmentation can meet (and, for gates that warn by default, the severity var set to
+error). A gate that cannot fail protects nothing; these tests prove each one can.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from segmentation.tests.dbt_helpers import DbtRun, run_dbt
+
+# gate test name, the vars that make it fail, the sentence it must log
+GATES = [
+    (
+        "gate_min_silhouette",
+        {"min_silhouette": 0.99, "geometric_gate_severity": "error"},
+        "Quality gate min_silhouette failed: silhouette is",
+    ),
+    (
+        "gate_max_davies_bouldin",
+        {"max_davies_bouldin": 0.01, "geometric_gate_severity": "error"},
+        "Quality gate max_davies_bouldin failed: davies_bouldin is",
+    ),
+    (
+        "gate_min_stability",
+        {"min_stability": 1.5},
+        "Quality gate min_stability failed: stability is",
+    ),
+    (
+        "gate_min_segments",
+        {"min_segments": 50, "segment_shape_gate_severity": "error"},
+        "Quality gate min_segments failed: segment_count is",
+    ),
+    (
+        "gate_max_segments",
+        {"max_segments": 2, "segment_shape_gate_severity": "error"},
+        "Quality gate max_segments failed: segment_count is",
+    ),
+    (
+        "gate_min_segment_share",
+        {"min_segment_share": 0.5, "segment_shape_gate_severity": "error"},
+        "Quality gate min_segment_share failed: min_segment_share is",
+    ),
+    (
+        "gate_max_segment_share",
+        {"max_segment_share": 0.01, "segment_shape_gate_severity": "error"},
+        "Quality gate max_segment_share failed: max_segment_share is",
+    ),
+    (
+        "gate_min_backtest_auc",
+        {"min_backtest_auc": 0.9999, "backtest_gate_severity": "error"},
+        "Quality gate min_backtest_auc failed: backtest_auc is",
+    ),
+    (
+        "gate_min_planted_segment_recovery",
+        {"min_planted_segment_recovery": 0.999},
+        "Quality gate min_planted_segment_recovery failed: planted_segment_recovery",
+    ),
+    (
+        "gate_sql_scoring_matches_python",
+        {"min_sql_python_agreement": 1.5},
+        "Quality gate min_sql_python_agreement failed: sql_python_agreement is",
+    ),
+]
+
+
+def _test_gate(sample_build: DbtRun, tmp_path: Path, name: str, variables: dict):
+    return run_dbt(
+        ["test", "--select", name],
+        tmp_path,
+        variables=variables,
+        database=sample_build.database,
+    )
+
+
+@pytest.mark.parametrize(("gate", "variables", "sentence"), GATES)
+def test_each_gate_fails_with_its_sentence(
+    sample_build: DbtRun, tmp_path: Path, gate: str, variables: dict, sentence: str
+) -> None:
+    run = _test_gate(sample_build, tmp_path, gate, variables)
+    assert run.returncode != 0, run.output[-3000:]
+    assert sentence in run.output
+    assert f"FAIL 1 {gate}" in run.output
+
+
+@pytest.mark.parametrize(
+    ("gate", "variables", "sentence"),
+    [
+        (
+            "gate_min_silhouette",
+            {"min_silhouette": 0.99},
+            "Quality gate min_silhouette failed",
+        ),
+        (
+            "gate_max_davies_bouldin",
+            {"max_davies_bouldin": 0.01},
+            "Quality gate max_davies_bouldin failed",
+        ),
+        (
+            "gate_min_backtest_auc",
+            {"min_backtest_auc": 0.9999},
+            "they do not predict who buys next",
+        ),
+        ("gate_max_segments", {"max_segments": 2}, "Quality gate max_segments failed"),
+    ],
+)
+def test_geometric_backtest_and_shape_gates_warn_by_default(
+    sample_build: DbtRun, tmp_path: Path, gate: str, variables: dict, sentence: str
+) -> None:
+    run = _test_gate(sample_build, tmp_path, gate, variables)
+    assert run.returncode == 0, run.output[-3000:]
+    assert f"WARN 1 {gate}" in run.output
+    assert sentence in run.output
+
+
+def test_privacy_minimum_fails_the_build(sample_build: DbtRun, tmp_path: Path) -> None:
+    # segments.is_below_minimum_size is computed when segments is built
+    run = run_dbt(
+        ["build", "--select", "segments"],
+        tmp_path,
+        variables={"min_segment_customers": 100000},
+        database=sample_build.database,
+    )
+    assert run.returncode != 0
+    assert "FAIL" in run.output and "gate_min_segment_customers" in run.output
+    # put the table back as the shared build had it, for the tests that follow
+    restored = run_dbt(
+        ["build", "--select", "segments"], tmp_path, database=sample_build.database
+    )
+    assert restored.returncode == 0, restored.output[-3000:]
