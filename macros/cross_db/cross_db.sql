@@ -121,3 +121,13 @@
 {% macro spark__format_count(expression) -%}
     format_number(cast({{ expression }} as bigint), 0)
 {%- endmacro %}
+
+
+{#- ln(Gamma(x)) for x > 0 (DuckDB and most engines: lgamma). -#}
+{% macro log_gamma(expression) -%}
+    {{ return(adapter.dispatch('log_gamma', 'segmentation')(expression)) }}
+{%- endmacro %}
+
+{% macro default__log_gamma(expression) -%}
+    lgamma({{ expression }})
+{%- endmacro %}

@@ -22,6 +22,23 @@ rules as (
     select * from {{ ref('segment_rules') }}
 ),
 
+customer_predictions as (
+    select * from {{ ref('customer_predictions') }}
+),
+
+predicted as (
+    select
+        customer_segments.segment_id,
+        {{ stable_float('avg(customer_predictions.probability_active)') }}
+            as mean_probability_active,
+        {{ stable_float('sum(customer_predictions.expected_revenue)') }}
+            as expected_revenue
+    from customer_segments
+    inner join customer_predictions
+        on customer_segments.customer_id = customer_predictions.customer_id
+    group by customer_segments.segment_id
+),
+
 sized as (
     select
         customer_segments.segment_id,
@@ -113,6 +130,8 @@ final as (
         sized.outlier_share,
         sized.customers < {{ var('min_segment_customers') | int }}
             as is_below_minimum_size,
+        predicted.mean_probability_active,
+        predicted.expected_revenue,
         top_features.top_features,
         rules.rule_text,
         rules.f1 as rule_f1,
@@ -128,6 +147,8 @@ final as (
         on sized.segment_id = monetary_lift.segment_id
     left join rules
         on sized.segment_id = rules.segment_id
+    left join predicted
+        on sized.segment_id = predicted.segment_id
 )
 
 select * from final

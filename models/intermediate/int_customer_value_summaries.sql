@@ -1,0 +1,65 @@
+{#- The buy-till-you-die summary of each customer at each snapshot (int_feature_snapshots),
+    in weeks, as BG/NBD and Gamma-Gamma read it: purchases are days with at least one
+    order that was not cancelled; frequency = repeat purchase days (all but the first);
+    recency_weeks = first to last purchase day; age_weeks (the models' T) = first
+    purchase day to the snapshot's date; monetary_value = mean net revenue of the
+    repeat purchase days (null without one). -#}
+with
+
+orders as (
+    select * from {{ ref('int_orders') }}
+    where order_status <> 'cancelled'
+),
+
+snapshots as (
+    select * from {{ ref('int_feature_snapshots') }}
+),
+
+purchase_days as (
+    select
+        snapshots.snapshot,
+        snapshots.snapshot_date,
+        orders.customer_id,
+        orders.order_date,
+        sum(orders.net_amount) as day_revenue
+    from orders
+    inner join snapshots
+        on orders.order_date < snapshots.snapshot_date
+    group by
+        snapshots.snapshot,
+        snapshots.snapshot_date,
+        orders.customer_id,
+        orders.order_date
+),
+
+numbered as (
+    select
+        purchase_days.*,
+        min(order_date) over (
+            partition by snapshot, customer_id
+        ) as first_purchase_date,
+        row_number() over (
+            partition by snapshot, customer_id order by order_date
+        ) as purchase_number
+    from purchase_days
+),
+
+final as (
+    select
+        snapshot,
+        customer_id,
+        min(snapshot_date) as snapshot_date,
+        cast(count(*) - 1 as {{ dbt.type_bigint() }}) as frequency,
+        {{ dbt.datediff('min(first_purchase_date)', 'max(order_date)', 'day') }} / 7.0
+            as recency_weeks,
+        {{ dbt.datediff('min(first_purchase_date)', 'min(snapshot_date)', 'day') }}
+        / 7.0 as age_weeks,
+        cast(
+            avg(case when purchase_number > 1 then day_revenue end)
+            as {{ type_double() }}
+        ) as monetary_value
+    from numbered
+    group by snapshot, customer_id
+)
+
+select * from final

@@ -1,0 +1,15 @@
+"""The customer-independent coefficients of the BG/NBD expected-orders series, per
+snapshot, with as many terms as the horizon needs for the relative truncation error
+prediction_series_rtol. SQL sums them for every customer (customer_value_scores)."""
+
+import json
+
+from segmentation.predictions import series_table
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    params_json = dbt.config.get("value_model_params")
+    params = json.loads(params_json)
+    value_model = dbt.ref("customer_value_model").df()
+    return series_table(value_model, rtol=params["prediction_series_rtol"])
