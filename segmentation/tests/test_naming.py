@@ -116,9 +116,7 @@ def test_without_known_columns_uses_largest_lifts():
     assert (
         names["segment_description"]
         .iloc[0]
-        .startswith(
-            "Return rate ~0.02 (0.4x average), share grocery ~0.8"
-        )
+        .startswith("Return rate ~0.02 (0.4x average), share grocery ~0.8")
     )
 
 
