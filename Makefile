@@ -8,17 +8,25 @@ export DBT_PROJECT_DIR := $(CURDIR)
 export OMP_NUM_THREADS ?= 1
 export OMP_WAIT_POLICY ?= passive
 
-.PHONY: run test install build docs report publish lint pytest browser sample clean
+.PHONY: run test install install-dev build docs report publish lint pytest browser sample clean
 DATABASE = $${DBT_DUCKDB_PATH:-segmentation.duckdb}
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 
+# make run needs only the runtime; make test adds the dev tools (pytest, linters,
+# pymc-marketing for the cross-check of the predictions).
 $(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
 	touch $@
 
 install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
 
 ## make run: set up (first time) and run the main job on the bundled sample
 run: install build docs report publish
@@ -38,14 +46,14 @@ publish: install
 	$(BIN)/python -m segmentation.publish --database $(DATABASE) --output segmentation_public.duckdb
 
 ## make test: lint (ruff, sqlfluff), dbt build with every test, pytest
-test: install lint build pytest
+test: install-dev lint build pytest
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check segmentation
 	$(BIN)/ruff format --check segmentation
 	$(BIN)/sqlfluff lint models tests analyses
 
-pytest: install browser
+pytest: install-dev browser
 	$(BIN)/python -m pytest -q
 
 ## headless Chromium for the report's browser test (a Debian package; CI runs as root)

@@ -550,19 +550,22 @@ def _fit_bg_nbd(
     if len(valid) < config["value_model_min_customers"]:
         reason = (
             f"Only {len(valid)} customer(s) with a valid summary; BG/NBD needs at "
-            f"least {config['value_model_min_customers']}."
+            f"least {config['value_model_min_customers']} (var "
+            "value_model_min_customers)."
         )
         return _model_rows("bg_nbd", BG_NBD_PARAMETERS, reason + note, len(valid))
     if n_repeat == 0:
         reason = (
             "Every customer has a single order (frequency = 0), so BG/NBD cannot "
-            "tell the purchase rate from the dropout probability."
+            "tell the purchase rate from the dropout probability; predictions need "
+            "customers who ordered on more than one day."
         )
         return _model_rows("bg_nbd", BG_NBD_PARAMETERS, reason + note, len(valid))
     if n_repeat < config["value_model_min_repeat_buyers"]:
         reason = (
             f"Only {n_repeat} repeat buyer(s) (frequency > 0); BG/NBD needs at "
-            f"least {config['value_model_min_repeat_buyers']} to identify dropout."
+            f"least {config['value_model_min_repeat_buyers']} to identify dropout "
+            "(var value_model_min_repeat_buyers)."
         )
         return _model_rows("bg_nbd", BG_NBD_PARAMETERS, reason + note, len(valid))
     sample = _stratified_sample(
@@ -593,7 +596,8 @@ def _fit_gamma_gamma(spenders: pd.DataFrame, config: Mapping[str, Any]) -> list:
         reason = (
             f"Only {len(spenders)} repeat buyer(s) with a positive mean order "
             f"value; Gamma-Gamma needs at least "
-            f"{config['value_model_min_repeat_buyers']}."
+            f"{config['value_model_min_repeat_buyers']} (var "
+            "value_model_min_repeat_buyers)."
         )
         return _model_rows("gamma_gamma", GAMMA_GAMMA_PARAMETERS, reason, len(spenders))
     sample = _stratified_sample(

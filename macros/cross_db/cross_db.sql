@@ -131,3 +131,18 @@
 {% macro default__log_gamma(expression) -%}
     lgamma({{ expression }})
 {%- endmacro %}
+
+
+{#- A float rounded to a number of significant digits (12 by default): far below any
+    business meaning, but enough that sums computed in a different order by parallel
+    threads publish the same figure on every run, small values included. -#}
+{% macro round_significant(expression, digits=12) -%}
+    case
+        when {{ expression }} is null or {{ expression }} = 0 then {{ expression }}
+        else round(
+            {{ expression }},
+            cast({{ digits - 1 }} - floor(log10(abs({{ expression }})))
+                as {{ dbt.type_int() }})
+        )
+    end
+{%- endmacro %}

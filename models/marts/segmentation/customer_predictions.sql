@@ -37,13 +37,10 @@ final as (
         probability_active,
         expected_orders,
         expected_revenue,
-        round(
-            expected_revenue / power(
-                1 + {{ var('annual_discount_rate') | float }},
-                horizon_days / 365.0 / 2
-            ),
-            9
-        ) as clv,
+        {{ round_significant(
+            'expected_revenue / power(1 + ' ~ (var('annual_discount_rate') | float)
+            ~ ', horizon_days / 365.0 / 2)'
+        ) }} as clv,
         case
             when probability_active is null then null
             when probability_active < {{ var('churn_risk_high_below') | float }}

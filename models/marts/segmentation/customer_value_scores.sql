@@ -183,12 +183,12 @@ final as (
         recency_weeks,
         age_weeks,
         monetary_value,
-        -- rounded far below any business meaning, so parallel sums give the same
-        -- published figures on every run
-        round(probability_active, 12) as probability_active,
-        round(expected_orders, 12) as expected_orders,
-        round(expected_order_value, 9) as expected_order_value,
-        round(expected_orders * expected_order_value, 9) as expected_revenue,
+        -- 12 significant digits: parallel sums publish the same figures every run
+        {{ round_significant('probability_active') }} as probability_active,
+        {{ round_significant('expected_orders') }} as expected_orders,
+        {{ round_significant('expected_order_value') }} as expected_order_value,
+        {{ round_significant('expected_orders * expected_order_value') }}
+            as expected_revenue,
         case
             when bg_nbd_status <> 'fitted' then bg_nbd_reason
             when gamma_gamma_status <> 'fitted'
