@@ -36,22 +36,41 @@ are never used for selection.
 
 Selection rule
 --------------
-A candidate is *deployable* when it lives in the scaled feature space and its
-algorithm is k-means, Gaussian mixture or Ward (all scoreable by nearest
-centroid).  It is *eligible* when it is deployable, has a silhouette, its
-smallest segment holds at least ``min_segment_share`` of the sample, its
-stability is at least ``min_stability`` and its centroid agreement is at least
-0.9.  ``selection_score`` is the silhouette of eligible candidates (NaN for
-the others).  Among eligible candidates the highest silhouette wins; every
-candidate within 0.01 of that best silhouette counts as tied, and ties are
-broken by the best (lowest) mean rank over four criteria computed within the
-tied group: silhouette (high), Davies-Bouldin (low), Calinski-Harabasz (high)
-and stability (high); remaining ties go to the lowest ``candidate_id`` (so
-k-means before Gaussian mixture before Ward, and fewer segments first).  If
-no candidate is eligible, the deployable k-means candidate with the highest
-silhouette is chosen (then any deployable candidate); if there is none, a
+With a usable backtest (``evaluate_candidates(..., backtest=...)``) every
+family is fitted for each feature set of
+:func:`segmentation.backtest.feature_sets` on the customers' features as of
+the backtest date, and judged by what they did next: the buy-again AUC of the
+segments SQL would deploy (every customer to the nearest cluster mean),
+averaged over the fit and its half-sample refits
+(:mod:`segmentation.backtest`).  A candidate is *deployable* when it lives in
+the scaled feature space and its algorithm is k-means, Gaussian mixture or
+Ward.  It is *eligible* when it is deployable, has a silhouette, its smallest
+segment holds at least ``min_segment_share`` of the sample and, scaled to the
+customers known at the backtest date, at least ``min_segment_customers``,
+its largest at most ``max_segment_share``, and its stability is at least
+``min_stability``.  Among eligible candidates the best backtest AUC sets the
+bar; candidates within ``backtest_auc_tolerance`` of it, or within the
+bootstrap noise of their difference to it, are tied; the fewest segments
+win, then the best mean rank over silhouette, Davies-Bouldin,
+Calinski-Harabasz and stability, then the lowest ``candidate_id``.  The
+deployed model is refitted on today's features with the chosen algorithm, k
+and feature set (:func:`segmentation.model.fit_segmentation`).
+
+Without a usable backtest (a history too short, or outcomes that are all
+alike) the candidates are fitted on today's training sample and eligibility
+also asks a centroid agreement of at least 0.9.  ``selection_score`` is then
+the silhouette of eligible candidates (NaN for the others).  Among eligible
+candidates the highest silhouette wins; every candidate within 0.01 of that
+best silhouette counts as tied, and ties are broken by the best (lowest) mean
+rank over four criteria computed within the tied group: silhouette (high),
+Davies-Bouldin (low), Calinski-Harabasz (high) and stability (high);
+remaining ties go to the lowest ``candidate_id`` (so k-means before Gaussian
+mixture before Ward, and fewer segments first).  If no candidate is
+eligible, the deployable k-means candidate with the highest silhouette is
+chosen (then any deployable candidate); if there is none, a
 ``single_segment`` row is added and chosen.  The reason is written to
-``selection_reason`` in plain words.
+``selection_reason`` in plain words, starting with why there was no
+backtest.
 
 Degenerate samples (fewer than 10 customers, no usable feature, or fewer than
 two distinct prepared rows) yield a single ``single_segment`` row that puts

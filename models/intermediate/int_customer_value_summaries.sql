@@ -1,4 +1,5 @@
-{#- The buy-till-you-die summary of each customer at each snapshot (int_feature_snapshots),
+{#- The buy-till-you-die summary of each customer at each snapshot
+    (int_feature_snapshots),
     in weeks, as BG/NBD and Gamma-Gamma read it: purchases are days with at least one
     order that was not cancelled; frequency = repeat purchase days (all but the first);
     recency_weeks = first to last purchase day; age_weeks (the models' T) = first
@@ -35,11 +36,12 @@ purchase_days as (
 numbered as (
     select
         purchase_days.*,
-        min(order_date) over (
-            partition by snapshot, customer_id
+        min(purchase_days.order_date) over (
+            partition by purchase_days.snapshot, purchase_days.customer_id
         ) as first_purchase_date,
         row_number() over (
-            partition by snapshot, customer_id order by order_date
+            partition by purchase_days.snapshot, purchase_days.customer_id
+            order by purchase_days.order_date
         ) as purchase_number
     from purchase_days
 ),
@@ -50,10 +52,12 @@ final as (
         customer_id,
         min(snapshot_date) as snapshot_date,
         cast(count(*) - 1 as {{ dbt.type_bigint() }}) as frequency,
-        {{ dbt.datediff('min(first_purchase_date)', 'max(order_date)', 'day') }} / 7.0
-            as recency_weeks,
-        {{ dbt.datediff('min(first_purchase_date)', 'min(snapshot_date)', 'day') }}
-        / 7.0 as age_weeks,
+        {{ dbt.datediff(
+            'min(first_purchase_date)', 'max(order_date)', 'day'
+        ) }} / 7.0 as recency_weeks,
+        {{ dbt.datediff(
+            'min(first_purchase_date)', 'min(snapshot_date)', 'day'
+        ) }} / 7.0 as age_weeks,
         cast(
             avg(case when purchase_number > 1 then day_revenue end)
             as {{ type_double() }}

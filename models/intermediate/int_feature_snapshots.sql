@@ -9,14 +9,14 @@ run_parameters as (
 
 snapshots as (
     select
-        'current' as snapshot,
+        'current' as snapshot,  -- noqa: RF04
         as_of_date as snapshot_date
     from run_parameters
 
     union all
 
     select
-        'backtest' as snapshot,
+        'backtest' as snapshot,  -- noqa: RF04
         backtest_as_of_date as snapshot_date
     from run_parameters
     where backtest_as_of_date is not null

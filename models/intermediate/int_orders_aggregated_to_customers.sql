@@ -48,7 +48,9 @@ final as (
         snapshot_date,
         first_order_date,
         last_order_date,
-        {{ dbt.datediff('last_order_date', 'snapshot_date', 'day') }} as recency_days,
+        {{ dbt.datediff(
+            'last_order_date', 'snapshot_date', 'day'
+        ) }} as recency_days,
         frequency,
         cast(monetary as {{ type_double() }}) as monetary,
         cast(
@@ -58,7 +60,9 @@ final as (
                 else 0
             end as {{ type_double() }}
         ) as avg_order_value,
-        {{ dbt.datediff('first_order_date', 'snapshot_date', 'day') }} as tenure_days,
+        {{ dbt.datediff(
+            'first_order_date', 'snapshot_date', 'day'
+        ) }} as tenure_days,
         cast(
             case
                 when order_count > 1

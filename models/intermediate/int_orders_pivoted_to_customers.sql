@@ -25,7 +25,9 @@ final as (
     select
         snapshot,
         customer_id,
-        {{ share_columns(ref('int_orders'), 'channel', 'channel_share') if has_channel }}
+        {{ share_columns(
+            ref('int_orders'), 'channel', 'channel_share'
+        ) if has_channel }}
         count(*) as order_count
     from orders_at_snapshots
     group by snapshot, customer_id

@@ -28,7 +28,7 @@ joined as (
         outcomes.future_revenue,
         outcomes.bought_again,
         ntile(10) over (
-            order by scores.expected_orders desc, scores.customer_id
+            order by scores.expected_orders desc, scores.customer_id asc
         ) as decile
     from scores
     inner join outcomes

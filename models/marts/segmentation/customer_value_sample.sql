@@ -12,11 +12,11 @@ banded as (
     select
         summaries.*,
         case
-            when frequency = 0 then 0
-            when frequency = 1 then 1
-            when frequency < 4 then 2
-            when frequency < 8 then 3
-            when frequency < 16 then 4
+            when summaries.frequency = 0 then 0
+            when summaries.frequency = 1 then 1
+            when summaries.frequency < 4 then 2
+            when summaries.frequency < 8 then 3
+            when summaries.frequency < 16 then 4
             else 5
         end as frequency_band
     from summaries
@@ -26,11 +26,13 @@ ranked as (
     select
         banded.*,
         row_number() over (
-            partition by snapshot, frequency_band
-            order by {{ dbt.hash('customer_id') }}, customer_id
+            partition by banded.snapshot, banded.frequency_band
+            order by {{ dbt.hash('customer_id') }}, banded.customer_id
         ) as band_rank,
-        count(*) over (partition by snapshot, frequency_band) as band_size,
-        count(*) over (partition by snapshot) as snapshot_size
+        count(*)
+            over (partition by banded.snapshot, banded.frequency_band)
+            as band_size,
+        count(*) over (partition by banded.snapshot) as snapshot_size
     from banded
 ),
 

@@ -129,21 +129,21 @@ bg_nbd as (
             when inputs.bg_nbd_status <> 'fitted' then null
             when inputs.frequency = 0 then 1.0
             else 1.0 / (
-                1.0 + inputs.a / (inputs.b + inputs.frequency - 1)
-                * power(
-                    (inputs.alpha + inputs.age_weeks)
-                    / (inputs.alpha + inputs.recency_weeks),
-                    inputs.r + inputs.frequency
+                    1.0 + inputs.a / (inputs.b + inputs.frequency - 1)
+                    * power(
+                        (inputs.alpha + inputs.age_weeks)
+                        / (inputs.alpha + inputs.recency_weeks),
+                        inputs.r + inputs.frequency
+                    )
                 )
-            )
         end as probability_active,
         -- h(z) = (1 - (1 - z)^(a - 1)) / (a - 1), its limit series near a = 1
         case
             when abs(inputs.a - 1) < 1e-4
                 then -ln(1 - inputs.z) * (
-                    1 + (inputs.a - 1) * ln(1 - inputs.z) / 2
-                    + power((inputs.a - 1) * ln(1 - inputs.z), 2) / 6
-                )
+                        1 + (inputs.a - 1) * ln(1 - inputs.z) / 2
+                        + power((inputs.a - 1) * ln(1 - inputs.z), 2) / 6
+                    )
             else (1 - exp((inputs.a - 1) * ln(1 - inputs.z))) / (inputs.a - 1)
         end as series_h
     from inputs
@@ -164,8 +164,8 @@ scored as (
         case
             when bg_nbd.gamma_gamma_status = 'fitted'
                 then bg_nbd.p * (
-                    bg_nbd.v + bg_nbd.frequency * coalesce(bg_nbd.monetary_value, 0)
-                ) / (bg_nbd.p * bg_nbd.frequency + bg_nbd.q - 1)
+                        bg_nbd.v + bg_nbd.frequency * coalesce(bg_nbd.monetary_value, 0)
+                    ) / (bg_nbd.p * bg_nbd.frequency + bg_nbd.q - 1)
             -- without a usable Gamma-Gamma fit: the customer's own mean repeat
             -- order value (its limit when spend hardly varies within a customer)
             else coalesce(bg_nbd.monetary_value, bg_nbd.mean_repeat_value)
