@@ -1031,9 +1031,14 @@ def _backtest_table(
     rows: list[dict[str, Any]] = []
     last = list(sets)[-1] if sets else None
     for name, columns in sets.items():
+        # HDBSCAN and the autoencoder cannot be deployed by nearest centroid: they
+        # are information, fitted on the widest feature set only.
+        algorithms = [
+            a for a in p["algorithms"] if name == last or a in DEPLOYABLE_ALGORITHMS
+        ]
         set_rows, _, _ = _search(
             sample,
-            {**p, "features": columns},
+            {**p, "features": columns, "algorithms": algorithms or p["algorithms"]},
             truth,
             name,
             p["include_autoencoder"] and name == last,

@@ -2,9 +2,14 @@
 
 :func:`build_report` reads the tables a ``dbt build`` left in a DuckDB database
 (read-only) and writes one HTML file a marketer can open from disk: run facts,
-segment cards, sizes and revenue, a profile heatmap, the RFM grid, a 2-D map of
-customers, the segment centroids, the k-selection curves and the data quality
-counts.  Every section carries a one-sentence caption in plain English.
+segment cards, sizes and revenue, what each segment's customers did next, a
+profile heatmap, the RFM grid, a 2-D map of customers, the segment centroids,
+the per-customer predictions and how far to trust them, how the segmentation
+was chosen (usefulness on the backtest, then the geometric k-selection curves
+that only break ties) and the data quality counts.  Every section carries a
+one-sentence caption in plain English.  The sections judged on the backtest live
+in :mod:`segmentation.report_backtest`; the pieces every section shares in
+:mod:`segmentation.report_common`.
 
 The page needs no network: plotly.js is inlined once (with the first chart), all
 data is inlined, and no web font is used.  It is deterministic: the same
@@ -27,7 +32,6 @@ import importlib.metadata
 import math
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +44,40 @@ from plotly.subplots import make_subplots
 from sklearn.decomposition import PCA
 
 from segmentation.prep import apply_steps, selected_steps
+from segmentation.report_backtest import (
+    BACKTEST_CHART,
+    CALIBRATION_CHART,
+    OUTCOMES_CHART,
+    PROBABILITY_CHART,
+    has_backtest,
+    outcomes_section,
+    prediction_horizon,
+    predictions_section,
+    selection_section,
+)
+from segmentation.report_common import (
+    FONT,
+    PALETTE,
+    TOP_LEGEND,
+    _Chart,
+    _date,
+    _esc,
+    _int,
+    _layout,
+    _missing,
+    _model_name,
+    _note,
+    _num,
+    _pct,
+    _Section,
+    _segment_index,
+    _Segments,
+    _series_name,
+    _table_html,
+    _text,
+    _Warehouse,
+    _wrap,
+)
 
 DEFAULT_DATABASE = "segmentation.duckdb"
 DEFAULT_OUTPUT = "reports/segment_report.html"
@@ -47,46 +85,28 @@ DEFAULT_OUTPUT = "reports/segment_report.html"
 #: At most this many customers are drawn on the 2-D map.
 SAMPLE_SIZE = 3000
 RANDOM_STATE = 0
-CHART_WIDTH = 900
 #: Standardized differences beyond this are drawn with the end colour.
 HEATMAP_CLIP = 3.0
 
 #: Div ids of the charts, in page order (a run lacking data omits some).
 CHART_IDS = (
     "chart-segment-sizes",
+    OUTCOMES_CHART,
     "chart-profile-heatmap",
     "chart-rfm-grid",
     "chart-customer-map",
     "chart-centroids",
+    CALIBRATION_CHART,
+    PROBABILITY_CHART,
+    BACKTEST_CHART,
     "chart-k-selection",
     "chart-data-quality",
 )
 
 VERSION_PACKAGES = ("dbt-core", "dbt-duckdb", "duckdb", "scikit-learn", "plotly")
 
-# Colour-blind friendly qualitative palette (Okabe-Ito, then Tol's muted).
-PALETTE = (
-    "#0072B2",
-    "#E69F00",
-    "#009E73",
-    "#CC79A7",
-    "#56B4E9",
-    "#D55E00",
-    "#332288",
-    "#117733",
-    "#882255",
-    "#44AA99",
-    "#999933",
-    "#AA4499",
-    "#661100",
-    "#6699CC",
-    "#888888",
-    "#F0E442",
-)
-
-FONT = (
-    'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
-)
+#: Line styles of the k-selection curves, one per feature set (in name order).
+SERIES_DASHES = ("solid", "dash", "dot", "dashdot", "longdash")
 
 #: Columns of the data quality table, in order ("erased" only when present).
 OUTCOME_LABELS = {
@@ -95,19 +115,6 @@ OUTCOME_LABELS = {
     "rejected": "Rejected",
     "erased": "Erased on request",
 }
-
-ALGORITHM_NAMES = {
-    "kmeans": "k-means",
-    "gaussian_mixture": "Gaussian mixture",
-    "ward": "Ward hierarchical",
-    "hdbscan": "HDBSCAN",
-}
-FEATURE_SPACE_NAMES = {
-    "scaled": "scaled features",
-    "autoencoder": "autoencoder embedding",
-}
-
-TOP_LEGEND = {"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0}
 
 PLOTLY_CONFIG = {
     "displaylogo": False,
@@ -124,6 +131,9 @@ section { background: #fff; border: 1px solid #e1e4e8; border-radius: 8px;
   padding: 18px 20px; margin: 18px 0; }
 p.caption { color: #52606d; margin: 0 0 14px; font-size: 15px; }
 p.note { color: #8a6d3b; background: #fcf8e3; padding: 8px 12px; border-radius: 4px; }
+p.lead { font-size: 16px; font-weight: 600; margin: 0 0 8px; }
+p.trust { font-size: 16px; background: #fff4e5; border-left: 6px solid #D55E00;
+  padding: 10px 14px; border-radius: 4px; margin: 0 0 14px; }
 nav.toc { background: #fff; border: 1px solid #e1e4e8; border-radius: 8px;
   padding: 10px 20px; margin: 18px 0; }
 nav.toc ol { margin: 6px 0; padding-left: 22px; columns: 2; }
@@ -154,214 +164,11 @@ dl.facts dd { margin: 0; }
 """.replace("__FONT__", FONT)
 
 
-# --------------------------------------------------------------------------- data
-
-
-class _Warehouse:
-    """Read-only access to the run's tables, tolerant of missing ones."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
-        self.con = con
-        rows = con.sql(
-            "select table_schema, table_name, column_name "
-            "from information_schema.columns"
-        ).fetchall()
-        self._columns: dict[str, set[str]] = {}
-        for schema, table, column in rows:
-            self._columns.setdefault(f"{schema}.{table}", set()).add(column)
-
-    def has(self, table: str, *columns: str) -> bool:
-        """Whether ``schema.table`` exists with every given column."""
-        known = self._columns.get(table)
-        return known is not None and set(columns) <= known
-
-    def columns(self, table: str) -> set[str]:
-        return set(self._columns.get(table, set()))
-
-    def frame(self, sql: str) -> pd.DataFrame:
-        return self.con.sql(sql).df()
-
-    def table(self, table: str, order_by: str) -> pd.DataFrame | None:
-        """The whole table sorted, or None when it does not exist."""
-        if not self.has(table):
-            return None
-        return self.frame(f"select * from {table} order by {order_by}")
-
-
-@dataclass
-class _Segments:
-    """Segment ids in order with unique display labels and colours."""
-
-    ids: list[int]
-    labels: dict[int, str]
-    colors: dict[int, str]
-
-    def label(self, segment_id: Any) -> str:
-        if _missing(segment_id):
-            return "Unassigned"
-        return self.labels.get(int(segment_id), f"Segment {int(segment_id)}")
-
-    def color(self, segment_id: Any) -> str:
-        if _missing(segment_id):
-            return "#888888"
-        return self.colors.get(int(segment_id), "#888888")
-
-
-def _segment_index(wh: _Warehouse) -> _Segments:
-    names: dict[int, str] = {}
-    for table in ("main.segments", "main.segment_centroids"):
-        if wh.has(table, "segment_id", "segment_name"):
-            rows = wh.frame(
-                f"select segment_id, segment_name from {table} "
-                "where segment_id is not null order by segment_id"
-            )
-            for row in rows.itertuples(index=False):
-                names.setdefault(int(row.segment_id), _text(row.segment_name))
-    if not names and wh.has("main.customer_segments", "segment_id", "segment_name"):
-        rows = wh.frame(
-            "select segment_id, min(segment_name) as segment_name "
-            "from main.customer_segments where segment_id is not null "
-            "group by segment_id order by segment_id"
-        )
-        names = {int(r.segment_id): _text(r.segment_name) for r in rows.itertuples()}
-    ids = sorted(names)
-    labels: dict[int, str] = {}
-    seen: set[str] = set()
-    for segment_id in ids:
-        label = names[segment_id] or f"Segment {segment_id}"
-        if label in seen:
-            label = f"{label} (#{segment_id})"
-        seen.add(label)
-        labels[segment_id] = label
-    colors = {sid: PALETTE[i % len(PALETTE)] for i, sid in enumerate(ids)}
-    return _Segments(ids=ids, labels=labels, colors=colors)
-
-
-# ------------------------------------------------------------------ formatting
-
-
-def _missing(value: Any) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    try:
-        return bool(math.isnan(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def _text(value: Any) -> str:
-    return "" if _missing(value) else str(value)
-
-
-def _esc(value: Any) -> str:
-    return html.escape(_text(value))
-
-
-def _num(value: Any, digits: int = 3) -> str:
-    if _missing(value):
-        return "n/a"
-    return f"{float(value):,.{digits}f}"
-
-
-def _int(value: Any) -> str:
-    if _missing(value):
-        return "n/a"
-    return f"{int(value):,}"
-
-
-def _pct(value: Any, digits: int = 1) -> str:
-    if _missing(value):
-        return "n/a"
-    return f"{100.0 * float(value):.{digits}f}%"
-
-
-def _date(value: Any) -> str:
-    if _missing(value):
-        return "n/a"
-    return str(value)[:10]
-
-
-def _model_name(algorithm: Any, feature_space: Any) -> str:
-    name = ALGORITHM_NAMES.get(_text(algorithm), _text(algorithm) or "unknown")
-    space = _text(feature_space)
-    if space:
-        name += f" on {FEATURE_SPACE_NAMES.get(space, space)}"
-    return name
-
-
-def _series_name(algorithm: Any, feature_space: Any) -> str:
-    name = ALGORITHM_NAMES.get(_text(algorithm), _text(algorithm))
-    space = _text(feature_space)
-    return f"{name} ({space})" if space else name
-
-
-def _wrap(label: str, width: int = 14) -> str:
-    """Break a label into lines of about ``width`` characters (plotly ``<br>``)."""
-    lines: list[str] = []
-    for word in label.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    return "<br>".join(lines) or label
-
-
 def _package_version(package: str) -> str:
     try:
         return importlib.metadata.version(package)
     except importlib.metadata.PackageNotFoundError:
         return "not installed"
-
-
-def _table_html(
-    headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[int] = ()
-) -> str:
-    """An HTML table; cells are already-escaped HTML, ``numeric`` right-aligned."""
-
-    def cell(tag: str, index: int, content: str) -> str:
-        cls = ' class="num"' if index in numeric else ""
-        return f"<{tag}{cls}>{content}</{tag}>"
-
-    head = "".join(cell("th", i, html.escape(h)) for i, h in enumerate(headers))
-    body = "".join(
-        "<tr>" + "".join(cell("td", i, c) for i, c in enumerate(row)) + "</tr>"
-        for row in rows
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def _note(text: str) -> str:
-    return f'<p class="note">{html.escape(text)}</p>'
-
-
-# ---------------------------------------------------------------------- layout
-
-
-@dataclass
-class _Chart:
-    div_id: str
-    figure: go.Figure
-
-
-@dataclass
-class _Section:
-    anchor: str
-    title: str
-    caption: str
-    parts: list[str | _Chart] = field(default_factory=list)
-
-
-def _layout(fig: go.Figure, height: int, **kwargs: Any) -> go.Figure:
-    settings: dict[str, Any] = {
-        "template": "plotly_white",
-        "width": CHART_WIDTH,
-        "height": height,
-        "font": {"family": FONT, "size": 13},
-        "margin": {"l": 60, "r": 20, "t": 40, "b": 50},
-        "hoverlabel": {"font": {"family": FONT}},
-    }
-    fig.update_layout(**{**settings, **kwargs})
-    return fig
 
 
 def _render_chart(chart: _Chart, include_plotlyjs: bool) -> str:
@@ -436,6 +243,7 @@ def _header(wh: _Warehouse, segments: _Segments) -> tuple[str, str]:
         ("silhouette", "Silhouette (−1 to 1, higher = clearer groups)", 3),
         ("davies_bouldin", "Davies-Bouldin (lower = better separated)", 3),
         ("calinski_harabasz", "Calinski-Harabasz (higher = tighter groups)", 0),
+        ("backtest_auc", "Usefulness: buy-again AUC on the backtest (0.5 = chance)", 3),
         ("stability", "Stability (0 to 1, same groups on resampling)", 3),
         ("planted_segment_recovery", "Recovery of known labels (adjusted Rand)", 3),
         ("sql_python_agreement", "SQL vs Python agreement", 3),
@@ -478,6 +286,7 @@ def _cards(wh: _Warehouse, segments: _Segments) -> _Section:
     rule_by_id: dict[int, dict[str, Any]] = {}
     if rules is not None:
         rule_by_id = {int(r["segment_id"]): r for r in rules.to_dict("records")}
+    horizon = prediction_horizon(wh)
     cards = []
     for row in table.to_dict("records"):
         sid = int(row["segment_id"])
@@ -501,6 +310,13 @@ def _cards(wh: _Warehouse, segments: _Segments) -> _Section:
             parts.append(
                 "<p><strong>Stands out on:</strong> "
                 f"{_esc(row.get('top_features'))}</p>"
+            )
+        if horizon is not None and not _missing(row.get("mean_probability_active")):
+            parts.append(
+                f"<p><strong>Next {horizon} days:</strong> "
+                f"{_pct(row.get('mean_probability_active'))} chance still active on "
+                f"average · {_num(row.get('expected_revenue'), 0)} revenue "
+                "expected</p>"
             )
         if _text(rule_text).startswith("no rule"):
             parts.append(
@@ -894,12 +710,24 @@ def _centroid_lines(wh: _Warehouse, segments: _Segments) -> _Section:
 
 
 def _k_selection(wh: _Warehouse) -> _Section:
+    if has_backtest(wh):
+        role = (
+            "Geometric metrics, used only to break ties between candidates the "
+            "backtest finds equally useful: they say how compact and well separated "
+            "the segments are, not whether they predict anything."
+        )
+    else:
+        role = (
+            "Geometric metrics: they say how compact and well separated the "
+            "segments are, not whether they predict anything, yet with no backtest "
+            "recorded in this run they chose the model."
+        )
     section = _Section(
         "k-selection",
-        "How the number of segments was chosen",
-        "Each line shows how well one clustering method separates customers as the "
-        "number of segments grows (look for the bend in WCSS, high silhouette and "
-        "Calinski-Harabasz, low Davies-Bouldin); the star marks the model chosen.",
+        "Geometric metrics (information)",
+        f"{role} Each line is one clustering method as the number of segments grows "
+        "(look for the bend in WCSS, high silhouette and Calinski-Harabasz, low "
+        "Davies-Bouldin); the star marks the deployed model.",
     )
     needed = ("algorithm", "n_clusters")
     if not wh.has("main.segment_model_candidates", *needed):
@@ -910,8 +738,9 @@ def _k_selection(wh: _Warehouse) -> _Section:
         "select * from main.segment_model_candidates "
         "where n_clusters is not null order by all"
     )
-    if "feature_space" not in table:
-        table["feature_space"] = None
+    for column in ("feature_space", "feature_set"):
+        if column not in table:
+            table[column] = None
     if "is_selected" not in table:
         table["is_selected"] = False
     metrics = [
@@ -931,27 +760,35 @@ def _k_selection(wh: _Warehouse) -> _Section:
         horizontal_spacing=0.1,
         vertical_spacing=0.16,
     )
-    table = table.sort_values(
-        ["algorithm", "feature_space", "n_clusters"], kind="stable", na_position="last"
-    )
-    groups = table.groupby(["algorithm", "feature_space"], sort=True, dropna=False)
+    keys = ["algorithm", "feature_space", "feature_set"]
+    table = table.sort_values([*keys, "n_clusters"], kind="stable", na_position="last")
+    # one line per method and feature set: colour = method, dash = feature set
+    groups = table.groupby(keys, sort=True, dropna=False)
+    methods = sorted({(_text(a), _text(s)) for a, s, _ in groups.groups})
+    feature_sets = sorted({_text(f) for _, _, f in groups.groups})
+    dashes = dict(zip(feature_sets, SERIES_DASHES, strict=False))
     selected = table[table["is_selected"].fillna(False).astype(bool)]
     for index, (metric, _) in enumerate(metrics):
         row, col = index // 2 + 1, index % 2 + 1
-        for number, ((algorithm, space), group) in enumerate(groups):
+        for number, ((algorithm, space, feature_set), group) in enumerate(groups):
+            name = _series_name(algorithm, space, feature_set)
+            method = methods.index((_text(algorithm), _text(space)))
+            color = PALETTE[method % len(PALETTE)]
             fig.add_trace(
                 go.Scatter(
                     x=group["n_clusters"].astype(int).tolist(),
                     y=group[metric].astype(float).round(6).tolist(),
                     mode="lines+markers",
-                    name=_series_name(algorithm, space),
+                    name=name,
                     legendgroup=f"series-{number}",
                     showlegend=index == 0,
-                    line={"color": PALETTE[number % len(PALETTE)]},
+                    line={
+                        "color": color,
+                        "dash": dashes.get(_text(feature_set), "solid"),
+                        "width": 1.5,
+                    },
                     marker={"size": 5},
-                    hovertemplate="k = %{x}: %{y:.4g}<extra>"
-                    + _series_name(algorithm, space)
-                    + "</extra>",
+                    hovertemplate="k = %{x}: %{y:.4g}<extra>" + name + "</extra>",
                 ),
                 row=row,
                 col=col,
@@ -1103,10 +940,13 @@ def render_report(con: duckdb.DuckDBPyConnection) -> str:
     sections = [
         _cards(wh, segments),
         _sizes(wh, segments),
+        outcomes_section(wh, segments),
         _profile_heatmap(wh, segments),
         _rfm_grid(wh),
         _customer_map(wh, segments),
         _centroid_lines(wh, segments),
+        predictions_section(wh, segments),
+        selection_section(wh),
         _k_selection(wh),
         _data_quality(wh),
     ]

@@ -168,3 +168,20 @@ def test_duplicates_get_distinctive_feature_then_number():
 )
 def test_archetype_rules(lifts, expected):
     assert archetype(lifts)[0] == expected
+
+
+def test_a_segment_holding_much_of_the_base_is_not_called_champions():
+    lifts = {"recency_days": 0.5, "frequency": 2.0, "monetary": 2.2}
+    assert archetype(lifts, share=0.10)[0] == "Champions"
+    assert archetype(lifts, share=0.41)[0] == "Loyal regulars"
+    big_baskets = {"avg_order_value": 2.5, "frequency": 0.9}
+    assert archetype(big_baskets, share=0.1)[0] == "Big-ticket buyers"
+    assert archetype(big_baskets, share=0.5)[0] != "Big-ticket buyers"
+
+
+def test_descriptions_carry_no_sample_size():
+    # segments puts the count of every scored customer in front (SQL)
+    profile, sizes = make_profile(SIX, RFM, sizes=[8141, 100, 100, 100, 100, 100])
+    descriptions = name_segments(profile, sizes)["segment_description"]
+    assert not descriptions.str.contains("customers").any()
+    assert not descriptions.str.contains("8,141").any()

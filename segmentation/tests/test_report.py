@@ -1,30 +1,43 @@
 """The HTML report: built from a real dbt run, offline, deterministic, and drawn.
 
 One bundled-sample build is shared by the tests of this module (session fixture);
-the orders-only test builds its own. The browser test needs headless Chromium
-(`apt-get install -y chromium`) and fails, with that hint, when it is missing.
-It also saves the screenshot the README shows: docs/report_screenshot.png.
+the orders-only test builds its own. The charts' numbers are read back from the
+page (the data plotly is given) and compared with the tables they come from; a
+copy of the sample's database with the backtest skipped and the predictions
+unfitted checks that those sections turn into sentences. The browser test needs
+headless Chromium (`apt-get install -y chromium`) and fails, with that hint, when
+it is missing. It also saves the screenshot the README shows:
+docs/report_screenshot.png.
 """
 
 from __future__ import annotations
 
+import base64
 import html
+import json
 import re
+import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import duckdb
+import numpy as np
 import pytest
 
-from segmentation import report
+from segmentation import report, report_backtest, report_common
 from segmentation.tests import browser
 from segmentation.tests.dbt_helpers import PROJECT_DIR, DbtRun
 
 SCREENSHOT = PROJECT_DIR / "docs" / "report_screenshot.png"
 REMOTE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
 CHART_DIV = re.compile(r'<div id="([^"]+)" class="plotly-graph-div"')
+NEW_PLOT = re.compile(r'Plotly\.newPlot\(\s*"([^"]+)",\s*')
+#: Charts of a full run: sizes, outcomes, profiles, RFM, map, centroids,
+#: calibration, probability boxes, usefulness, geometric metrics, data quality.
+EXPECTED_CHARTS = 11
 
 
 def _ok(run: DbtRun) -> DbtRun:
@@ -91,6 +104,31 @@ def _charts(page: str) -> list[str]:
     return CHART_DIV.findall(page)
 
 
+def _plotted(page: str, div_id: str) -> tuple[list[dict], dict]:
+    """The traces and layout the page hands to plotly for one chart."""
+    decoder = json.JSONDecoder()
+    for match in NEW_PLOT.finditer(page):
+        if match.group(1) == div_id:
+            data, end = decoder.raw_decode(page, match.end())
+            start = re.compile(r",\s*").match(page, end).end()
+            layout, _ = decoder.raw_decode(page, start)
+            return data, layout
+    raise AssertionError(f"no chart {div_id} in the page")
+
+
+def _values(array: Any) -> list[Any]:
+    """A plotly data array as a list (plotly may pack numbers as base64)."""
+    if isinstance(array, dict) and "bdata" in array:
+        raw = base64.b64decode(array["bdata"])
+        return np.frombuffer(raw, dtype=np.dtype(array["dtype"])).tolist()
+    return list(array)
+
+
+def _section(page: str, anchor: str) -> str:
+    start = page.index(f'<section id="{anchor}">')
+    return page[start : page.index("</section>", start)]
+
+
 def test_report_is_written_with_every_segment(
     sample_run: DbtRun, sample_report: Path
 ) -> None:
@@ -111,7 +149,7 @@ def test_report_is_written_with_every_segment(
         "from main.segment_quality"
     )
     assert f"{first} to {last}" in page
-    assert f"{report.ALGORITHM_NAMES[algorithm]} on " in page
+    assert f"{report_common.ALGORITHM_NAMES[algorithm]} on " in page
     assert f", k = {k} segments" in page
     assert recovery is not None and "Recovery of known labels" in page
     for package in report.VERSION_PACKAGES:
@@ -136,10 +174,152 @@ def test_report_needs_no_network(sample_report: Path) -> None:
 
 def test_report_has_one_chart_per_section(sample_report: Path) -> None:
     page = sample_report.read_text(encoding="utf-8")
+    assert len(report.CHART_IDS) == EXPECTED_CHARTS
     assert _charts(page) == list(report.CHART_IDS)
-    for anchor in ("segments", "sizes", "profiles", "rfm", "map", "centroids"):
+    for anchor in (
+        "segments",
+        "sizes",
+        "outcomes",
+        "profiles",
+        "rfm",
+        "map",
+        "centroids",
+        "predictions",
+        "selection",
+        "k-selection",
+        "data-quality",
+    ):
         assert f'<section id="{anchor}">' in page
         assert f'href="#{anchor}"' in page
+
+
+def test_outcomes_chart_draws_each_segments_future_against_the_base(
+    sample_run: DbtRun, sample_report: Path
+) -> None:
+    page = sample_report.read_text(encoding="utf-8")
+    rows = sample_run.query(
+        "select o.segment_id, s.segment_name, o.buy_again_rate, "
+        "o.revenue_per_customer, o.base_buy_again_rate, o.backtest_as_of_date, "
+        "o.backtest_horizon_days, o.outcome_end_date "
+        "from main.segment_outcomes as o "
+        "inner join main.segments as s on s.segment_id = o.segment_id "
+        "order by o.segment_id"
+    )
+    assert len(rows) >= 2
+    _, _, _, _, base, as_of, horizon, end = rows[0]
+    section = _section(page, "outcomes")
+    assert (
+        f"Customers known on {as_of}, what they did in the next {horizon} days "
+        f"(to {end})." in section
+    )
+    data, layout = _plotted(page, report_backtest.OUTCOMES_CHART)
+    rates, revenue = data
+    assert _values(rates["y"]) == [name for _, name, *_ in rows]
+    assert _values(rates["x"]) == pytest.approx([100 * r[2] for r in rows], abs=1e-4)
+    assert _values(revenue["x"]) == pytest.approx([r[3] for r in rows], abs=1e-4)
+    # the dashed reference line sits at the base buy-again rate
+    assert layout["shapes"][0]["x0"] == pytest.approx(100 * base, abs=1e-4)
+    assert layout["shapes"][0]["line"]["dash"] == "dash"
+
+
+def test_selection_chart_stars_the_deployed_candidate(
+    sample_run: DbtRun, sample_report: Path
+) -> None:
+    page = sample_report.read_text(encoding="utf-8")
+    (reason,) = sample_run.query("select selection_reason from main.segment_quality")[0]
+    assert reason.startswith("backtest")
+    assert html.escape(reason) in _section(page, "selection")
+    scaled = sample_run.query(
+        "select n_clusters, backtest_auc, backtest_auc_se from main.segment_backtest "
+        "where feature_space = 'scaled' order by all"
+    )
+    (total,) = sample_run.query("select count(*) from main.segment_backtest")[0]
+    assert 0 < len(scaled) < total  # the autoencoder's candidates are left out
+    data, layout = _plotted(page, report_backtest.BACKTEST_CHART)
+    names = set(report_common.ALGORITHM_NAMES.values())
+    lines = [t for t in data if t.get("name") in names]
+    drawn = sorted(
+        (k, round(auc, 6), round(se, 6))
+        for t in lines
+        for k, auc, se in zip(
+            _values(t["x"]),
+            _values(t["y"]),
+            _values(t["error_y"]["array"]),
+            strict=True,
+        )
+    )
+    expected = sorted((k, round(a, 6), round(s, 6)) for k, a, s in scaled)
+    assert drawn == expected
+    (k, auc, algorithm), *others = sample_run.query(
+        "select n_clusters, backtest_auc, algorithm from main.segment_backtest "
+        "where is_selected"
+    )
+    assert others == []
+    (star,) = [t for t in data if t.get("name") == "deployed model"]
+    assert star["marker"]["symbol"] == "star"
+    assert (_values(star["x"]), _values(star["y"])) == ([k], [round(auc, 6)])
+    (note,) = layout["annotations"][-1:]
+    assert note["text"].startswith(
+        f"deployed: {report_common.ALGORITHM_NAMES[algorithm]}, k = {k}"
+    )
+    # the geometric metrics stay, labelled as what they are now
+    assert "used only to break ties" in _section(page, "k-selection")
+
+
+def test_predictions_say_how_far_to_trust_them_and_draw_what_they_say(
+    sample_run: DbtRun, sample_report: Path
+) -> None:
+    page = sample_report.read_text(encoding="utf-8")
+    section = _section(page, "predictions")
+    (note,) = sample_run.query(
+        "select trust_note from main.customer_predictions_backtest "
+        "where calibration_group = 'all'"
+    )[0]
+    assert note and f"{html.escape(note)}</p>" in section
+    assert section.index('<p class="trust">') < section.index("plotly-graph-div")
+    # calibration: orders per customer, expected and placed, per decile
+    deciles = sample_run.query(
+        "select customers, predicted_orders, actual_orders "
+        "from main.customer_predictions_backtest "
+        "where calibration_group like 'decile%' order by calibration_group"
+    )
+    assert len(deciles) == 10
+    data, _ = _plotted(page, report_backtest.CALIBRATION_CHART)
+    expected, placed = data
+    assert _values(expected["y"]) == pytest.approx(
+        [p / n for n, p, _ in deciles], abs=1e-4
+    )
+    assert _values(placed["y"]) == pytest.approx(
+        [a / n for n, _, a in deciles], abs=1e-4
+    )
+    # probability boxes: the quantiles of each segment's customers, from SQL,
+    # against numpy's on the customers themselves
+    customers = sample_run.query(
+        "select s.segment_id, p.probability_active "
+        "from main.customer_predictions as p "
+        "inner join main.customer_segments as s on s.customer_id = p.customer_id"
+    )
+    names = dict(sample_run.query("select segment_id, segment_name from main.segments"))
+    data, _ = _plotted(page, report_backtest.PROBABILITY_CHART)
+    assert [t["name"] for t in data] == [names[s] for s in sorted(names)]
+    for trace, segment_id in zip(data, sorted(names), strict=True):
+        values = np.array([p for s, p in customers if s == segment_id])
+        for key, q in report_backtest.BOX_QUANTILES:
+            assert _values(trace[key])[0] == pytest.approx(
+                np.quantile(values, q), abs=1e-6
+            ), (segment_id, key)
+    # the at-risk and high-value counts, and each card's outlook
+    at_risk, high_value, horizon = sample_run.query(
+        "select count(*) filter (where is_at_risk), "
+        "count(*) filter (where is_high_value), max(prediction_horizon_days) "
+        "from main.customer_predictions"
+    )[0]
+    assert at_risk > 0 and high_value > 0
+    for count, label in ((at_risk, "at risk"), (high_value, "high value")):
+        assert (
+            f'<div class="value">{count:,}</div><div class="label">{label}' in section
+        )
+    assert _section(page, "segments").count(f"Next {horizon} days:") == len(names)
 
 
 def test_report_is_byte_identical_when_built_twice(
@@ -235,6 +415,88 @@ def test_report_renders_without_optional_tables(
     assert re.search(r"<dd>\d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d</dd>", page)
 
 
+SKIPPED_BECAUSE = (
+    "history of 40 days is shorter than two minimum horizons of 28 days: no "
+    "backtest, segments chosen by geometry alone"
+)
+UNFITTED_BECAUSE = (
+    "Every customer has a single order (frequency = 0), so BG/NBD cannot tell the "
+    "purchase rate from the dropout probability."
+)
+
+
+def test_report_says_why_when_nothing_could_be_backtested_or_predicted(
+    sample_run: DbtRun, tmp_path: Path, chromium: str
+) -> None:
+    """The states a short or one-order history leaves (see
+    test_degenerate_predictions): the backtest tables are empty, the selection
+    reason starts with "no backtest", the predictions are null with a note."""
+    database = tmp_path / "degenerate.duckdb"
+    shutil.copyfile(sample_run.database, database)
+    with duckdb.connect(str(database)) as con:
+        for table in ("segment_backtest", "segment_outcomes"):
+            con.execute(f"delete from main.{table}")
+        con.execute(
+            "update intermediate.int_run_parameters set backtest_status = 'skipped', "
+            "backtest_reason = ?, backtest_as_of_date = null",
+            [SKIPPED_BECAUSE],
+        )
+        con.execute(
+            "update main.segment_quality set selection_reason = "
+            "'no backtest, so chosen by geometry alone: highest silhouette'"
+        )
+        con.execute(
+            "delete from main.customer_predictions_backtest "
+            "where calibration_group <> 'all'"
+        )
+        con.execute(
+            "update main.customer_predictions_backtest set predicted_orders = null, "
+            "buy_again_auc = null, trust_note = ?",
+            [f"No backtest: {SKIPPED_BECAUSE}."],
+        )
+        con.execute(
+            "update main.customer_predictions set probability_active = null, "
+            "expected_orders = null, expected_revenue = null, clv = null, "
+            "churn_risk = null, is_at_risk = false, is_high_value = false, "
+            "prediction_note = ?",
+            [UNFITTED_BECAUSE],
+        )
+        con.execute(
+            "update main.segments set mean_probability_active = null, "
+            "expected_revenue = null"
+        )
+    output = report.build_report(database, tmp_path / "degenerate.html")
+    page = output.read_text(encoding="utf-8")
+    gone = {
+        report_backtest.OUTCOMES_CHART,
+        report_backtest.CALIBRATION_CHART,
+        report_backtest.PROBABILITY_CHART,
+        report_backtest.BACKTEST_CHART,
+    }
+    assert _charts(page) == [c for c in report.CHART_IDS if c not in gone]
+    assert (
+        "There is no backtest in this run, so what each segment&#x27;s customers "
+        f"did next cannot be shown. Why: {SKIPPED_BECAUSE}."
+    ) in _section(page, "outcomes")
+    selection = _section(page, "selection")
+    assert "no backtest, so chosen by geometry alone" in selection
+    assert "No candidate was backtested in this run" in selection
+    assert "with no backtest recorded in this run they chose the model" in (
+        _section(page, "k-selection")
+    )
+    predictions = _section(page, "predictions")
+    assert '<p class="trust">' in predictions
+    assert html.escape(f"No backtest: {SKIPPED_BECAUSE}.") in predictions
+    assert (
+        f"No customer has a prediction in this run: {html.escape(UNFITTED_BECAUSE)}"
+        in predictions
+    )
+    assert "Next 90 days:" not in page
+    seen = browser.render(output)
+    assert seen.errors == [], seen.errors
+    assert [c["id"] for c in seen.charts if c["plotted"]] == _charts(page)
+
+
 @pytest.fixture(scope="session")
 def orders_only_run(orders_only_build: DbtRun) -> DbtRun:
     """A run on the sample's orders with the four required columns only."""
@@ -266,6 +528,7 @@ def test_chromium_draws_every_chart_without_errors(
     # nothing was fetched: the page is complete on its own
     assert [url for url in seen.resources if not url.startswith("data:")] == []
     assert [c["id"] for c in seen.charts] == list(report.CHART_IDS)
+    assert len(seen.charts) == EXPECTED_CHARTS
     for chart in seen.charts:
         assert chart["plotted"], chart
         assert chart["main_svgs"] >= 1, chart
