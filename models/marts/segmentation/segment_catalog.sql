@@ -1,11 +1,12 @@
 {{
     config(
         materialized='incremental',
-        unique_key=['as_of_date', 'segment_id', 'feature'],
+        unique_key=['as_of_date'],
         incremental_strategy='delete+insert',
     )
 }}
-{#- One snapshot per as_of_date of every published segment: id, name, size and mean
+{#- One snapshot per as_of_date of every published segment (a build replaces its own
+    as_of_date whole, so a segment a refit dropped does not linger): id, name, size and mean
     profile in original units. A refit reads the latest earlier snapshot to keep the
     ids and names of the segments it finds again. Aggregates only: no customer ids. -#}
 with
