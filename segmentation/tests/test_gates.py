@@ -56,6 +56,11 @@ GATES = [
         "Quality gate min_backtest_auc failed: backtest_auc is",
     ),
     (
+        "gate_min_prediction_auc",
+        {"min_prediction_auc": 0.9999, "prediction_gate_severity": "error"},
+        "Quality gate min_prediction_auc failed: buy_again_auc is",
+    ),
+    (
         "gate_min_planted_segment_recovery",
         {"min_planted_segment_recovery": 0.999},
         "Quality gate min_planted_segment_recovery failed: planted_segment_recovery",
@@ -106,6 +111,11 @@ def test_each_gate_fails_with_its_sentence(
             "they do not predict who buys next",
         ),
         ("gate_max_segments", {"max_segments": 2}, "Quality gate max_segments failed"),
+        (
+            "gate_min_prediction_auc",
+            {"min_prediction_auc": 0.9999},
+            "per-customer predictions barely ranked",
+        ),
     ],
 )
 def test_geometric_backtest_and_shape_gates_warn_by_default(
@@ -130,5 +140,30 @@ def test_privacy_minimum_fails_the_build(sample_build: DbtRun, tmp_path: Path) -
     # put the table back as the shared build had it, for the tests that follow
     restored = run_dbt(
         ["build", "--select", "segments"], tmp_path, database=sample_build.database
+    )
+    assert restored.returncode == 0, restored.output[-3000:]
+
+
+def test_untrustworthy_predictions_say_so_in_plain_words(
+    sample_build: DbtRun, tmp_path: Path
+) -> None:
+    """Where the predictions barely rank who buys next (here: a bar no model meets),
+    the build still succeeds and the backtest table says so in a sentence."""
+    run = run_dbt(
+        ["build", "--select", "customer_predictions_backtest"],
+        tmp_path,
+        variables={"min_prediction_auc": 0.9999},
+        database=sample_build.database,
+    )
+    assert run.returncode == 0, run.output[-3000:]
+    note = run.query(
+        "select trust_note from main.customer_predictions_backtest "
+        "where calibration_group = 'all'"
+    )[0][0]
+    assert "They barely tell who buys next here" in note
+    restored = run_dbt(
+        ["build", "--select", "customer_predictions_backtest"],
+        tmp_path,
+        database=sample_build.database,
     )
     assert restored.returncode == 0, restored.output[-3000:]
