@@ -33,16 +33,12 @@ purchase_days as (
         orders.order_date
 ),
 
-numbered as (
+first_purchases as (
     select
         purchase_days.*,
         min(purchase_days.order_date) over (
             partition by purchase_days.snapshot, purchase_days.customer_id
-        ) as first_purchase_date,
-        row_number() over (
-            partition by purchase_days.snapshot, purchase_days.customer_id
-            order by purchase_days.order_date
-        ) as purchase_number
+        ) as first_purchase_date
     from purchase_days
 ),
 
@@ -59,10 +55,10 @@ final as (
             'min(first_purchase_date)', 'min(snapshot_date)', 'day'
         ) }} / 7.0 as age_weeks,
         cast(
-            avg(case when purchase_number > 1 then day_revenue end)
+            avg(case when order_date > first_purchase_date then day_revenue end)
             as {{ type_double() }}
         ) as monetary_value
-    from numbered
+    from first_purchases
     group by snapshot, customer_id
 )
 

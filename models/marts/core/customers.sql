@@ -8,7 +8,7 @@ profiles as (
 ),
 
 orders as (
-    select * from {{ ref('orders') }}
+    select * from {{ ref('int_orders') }}
 ),
 
 run_parameters as (

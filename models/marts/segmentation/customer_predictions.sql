@@ -2,7 +2,8 @@
     expect over the next prediction_horizon_days, their discounted value over that
     horizon, churn risk, and two flags a campaign can select on. Scored in SQL from the
     stored BG/NBD and Gamma-Gamma models (customer_value_scores); how far to trust them
-    is measured in customer_predictions_backtest. -#}
+    is measured in customer_predictions_backtest. A customer whose every order was
+    cancelled has no purchase to predict from: null predictions and a note. -#}
 with
 
 scores as (
@@ -16,7 +17,17 @@ customer_features as (
 
 ranked as (
     select
-        scores.*,
+        customer_features.customer_id,
+        customer_features.as_of_date,
+        {{ var('prediction_horizon_days') | int }} as horizon_days,
+        scores.probability_active,
+        scores.expected_orders,
+        scores.expected_revenue,
+        case
+            when scores.customer_id is null
+                then 'Every order of this customer was cancelled: nothing to predict from.'
+            else scores.prediction_note
+        end as prediction_note,
         rank() over (
             order by scores.expected_revenue desc nulls last
         ) as expected_revenue_rank,
@@ -24,15 +35,15 @@ ranked as (
             order by customer_features.monetary desc
         ) as past_value_rank,
         count(*) over () as customer_count
-    from scores
-    inner join customer_features
-        on scores.customer_id = customer_features.customer_id
+    from customer_features
+    left join scores
+        on customer_features.customer_id = scores.customer_id
 ),
 
 final as (
     select
         customer_id,
-        snapshot_date as as_of_date,
+        as_of_date,
         cast(horizon_days as {{ dbt.type_int() }}) as prediction_horizon_days,
         probability_active,
         expected_orders,
