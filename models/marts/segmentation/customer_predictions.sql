@@ -25,7 +25,7 @@ ranked as (
         scores.expected_revenue,
         case
             when scores.customer_id is null
-                then 'Every order of this customer was cancelled: nothing to predict from.'
+                then 'Every order of this customer was cancelled.'
             else scores.prediction_note
         end as prediction_note,
         rank() over (
