@@ -8,7 +8,7 @@ export DBT_PROJECT_DIR := $(CURDIR)
 export OMP_NUM_THREADS ?= 1
 export OMP_WAIT_POLICY ?= passive
 
-.PHONY: run test install install-dev build docs report publish lint pytest browser sample clean
+.PHONY: run test install install-dev build docs report publish lint pytest browser sample clean screenshot
 DATABASE = $${DBT_DUCKDB_PATH:-segmentation.duckdb}
 
 $(BIN)/activate:
@@ -41,6 +41,10 @@ docs: install
 report: install
 	$(BIN)/python -m segmentation.report --database $(DATABASE) --output reports/segment_report.html
 
+## make screenshot: refresh the report screenshot the README shows (after make report)
+screenshot: install browser
+	$(BIN)/python -m segmentation.tests.browser reports/segment_report.html docs/report_screenshot.png
+
 ## make publish: copy the public tables to the file BI tools read (atomic replace)
 publish: install
 	$(BIN)/python -m segmentation.publish --database $(DATABASE) --output segmentation_public.duckdb
@@ -51,7 +55,9 @@ test: install-dev lint build pytest
 lint: install-dev
 	$(BIN)/ruff check segmentation
 	$(BIN)/ruff format --check segmentation
-	$(BIN)/sqlfluff lint models tests analyses
+	@# on an empty scratch database: macros that read tables while compiling (top_values,
+	@# drift_bins, ...) then render the same SQL as on a fresh clone
+	DBT_DUCKDB_PATH=$$(mktemp -d)/lint.duckdb $(BIN)/sqlfluff lint models tests analyses
 
 pytest: install-dev browser
 	$(BIN)/python -m pytest -q

@@ -4,6 +4,15 @@
     bought again, predicted against actual orders and revenue, mean absolute error,
     and a sentence saying how far to trust the predictions) and one per decile of
     predicted orders (calibration; decile 01 = the highest predictions). -#}
+{%- set calibration_measures -%}
+    count(*) as customers,
+        sum(expected_orders) as predicted_orders,
+        sum(future_orders) as actual_orders,
+        sum(expected_revenue) as predicted_revenue,
+        sum(future_revenue) as actual_revenue,
+        avg(abs(expected_orders - future_orders)) as mean_absolute_error,
+        min(prediction_note) as prediction_note
+{%- endset -%}
 with
 
 scores as (
@@ -59,15 +68,10 @@ auc as (
 ),
 
 overall as (
+    -- no group by: one row even when the backtest is skipped (it says why)
     select
         'all' as calibration_group,
-        count(*) as customers,
-        sum(expected_orders) as predicted_orders,
-        sum(future_orders) as actual_orders,
-        sum(expected_revenue) as predicted_revenue,
-        sum(future_revenue) as actual_revenue,
-        avg(abs(expected_orders - future_orders)) as mean_absolute_error,
-        min(prediction_note) as prediction_note
+        {{ calibration_measures }}
     from joined
 ),
 
@@ -75,13 +79,7 @@ by_decile as (
     select
         {{ dbt.concat(["'decile '", "case when decile < 10 then '0' else '' end",
             "cast(decile as " ~ dbt.type_string() ~ ")"]) }} as calibration_group,
-        count(*) as customers,
-        sum(expected_orders) as predicted_orders,
-        sum(future_orders) as actual_orders,
-        sum(expected_revenue) as predicted_revenue,
-        sum(future_revenue) as actual_revenue,
-        avg(abs(expected_orders - future_orders)) as mean_absolute_error,
-        min(prediction_note) as prediction_note
+        {{ calibration_measures }}
     from joined
     group by decile
 ),

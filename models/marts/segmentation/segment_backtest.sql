@@ -27,7 +27,8 @@ final as (
         cast(candidates.backtest_auc as {{ type_double() }}) as backtest_auc,
         cast(candidates.backtest_auc_se as {{ type_double() }}) as backtest_auc_se,
         cast(candidates.backtest_auc_gap as {{ type_double() }}) as backtest_auc_gap,
-        cast(candidates.backtest_gap_noise as {{ type_double() }}) as backtest_gap_noise,
+        cast(candidates.backtest_gap_noise as {{ type_double() }})
+            as backtest_gap_noise,
         cast(candidates.revenue_explained as {{ type_double() }}) as revenue_explained,
         cast(candidates.buy_again_spread as {{ type_double() }}) as buy_again_spread,
         cast(candidates.stability as {{ type_double() }}) as stability,

@@ -1,0 +1,91 @@
+"""The project's SQL macros, run through dbt itself and checked against a reference.
+
+Each check compiles a query that calls the real macro (``dbt show --inline``) on a small
+inline table, in a scratch DuckDB database: no build is needed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.metrics import adjusted_rand_score
+
+from segmentation.tests.dbt_helpers import run_dbt
+
+
+def _show(sql: str, workdir: Path) -> list[dict]:
+    run = run_dbt(
+        ["show", "--inline", sql, "--output", "json", "--limit", "-1", "--quiet"],
+        workdir,
+    )
+    assert run.returncode == 0, run.output[-3000:]
+    payload = re.search(r"\{.*\}", run.output, re.DOTALL)
+    assert payload, run.output[-3000:]
+    return json.loads(payload.group(0))["show"]
+
+
+def _values(columns: list[str], rows: list[tuple]) -> str:
+    body = ", ".join(
+        "(" + ", ".join(repr(v) if isinstance(v, str) else str(v) for v in row) + ")"
+        for row in rows
+    )
+    return f"(select * from (values {body}) as t({', '.join(columns)}))"
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_adjusted_rand_index_macro_equals_scikit_learn(
+    seed: int, tmp_path: Path
+) -> None:
+    rng = np.random.default_rng(seed)
+    truth = rng.integers(0, 4, 300)
+    found = np.where(rng.random(300) < 0.7, truth, rng.integers(0, 5, 300))
+    table = _values(
+        ["segment_id", "true_segment"],
+        [(int(a), f"s{int(b)}") for a, b in zip(found, truth, strict=True)],
+    )
+    sql = (
+        f"with labelled as (select * from {table}), recovery as ("
+        "{{ adjusted_rand_index('labelled', 'segment_id', 'true_segment') }}"
+        ") select * from recovery"
+    )
+    (row,) = _show(sql, tmp_path)
+    assert row["adjusted_rand"] == pytest.approx(
+        adjusted_rand_score(truth, found), abs=1e-9
+    )
+    assert row["labelled_rows"] == 300
+
+
+def test_population_stability_index_by_hand(tmp_path: Path) -> None:
+    # expected shares 50/50, actual 70/30: (0.7-0.5) ln(0.7/0.5) + (0.3-0.5) ln(0.3/0.5)
+    table = _values(["actual_share", "expected_share"], [(0.7, 0.5), (0.3, 0.5)])
+    sql = (
+        "select sum({{ psi_term('actual_share', 'expected_share') }}) as psi "
+        f"from {table}"
+    )
+    (row,) = _show(sql, tmp_path)
+    by_hand = 0.2 * math.log(0.7 / 0.5) + (-0.2) * math.log(0.3 / 0.5)
+    assert row["psi"] == pytest.approx(by_hand, rel=1e-12)
+    assert by_hand == pytest.approx(0.16946, abs=1e-5)
+
+
+def test_an_empty_bin_stays_finite(tmp_path: Path) -> None:
+    table = _values(["actual_share", "expected_share"], [(0.0, 0.2), (1.0, 0.8)])
+    sql = (
+        "select sum({{ psi_term('actual_share', 'expected_share') }}) as psi "
+        f"from {table}"
+    )
+    (row,) = _show(sql, tmp_path)
+    by_hand = (0.0001 - 0.2) * math.log(0.0001 / 0.2) + 0.2 * math.log(1.0 / 0.8)
+    assert row["psi"] == pytest.approx(by_hand, rel=1e-12)
+
+
+def test_round_significant_keeps_small_values(tmp_path: Path) -> None:
+    table = _values(["x"], [(1.777402782307038e-09,), (123456.78901234567,), (0,)])
+    sql = f"select {{{{ round_significant('x') }}}} as y, x from {table}"
+    for row in _show(sql, tmp_path):
+        assert row["y"] == pytest.approx(row["x"], rel=1e-11, abs=0)
