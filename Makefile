@@ -8,7 +8,7 @@ export DBT_PROJECT_DIR := $(CURDIR)
 export OMP_NUM_THREADS ?= 1
 export OMP_WAIT_POLICY ?= passive
 
-.PHONY: run test install install-dev build docs report publish lint pytest browser sample clean screenshot
+.PHONY: run test install install-dev build docs report publish lint pytest browser sample clean screenshot test-fast
 DATABASE = $${DBT_DUCKDB_PATH:-segmentation.duckdb}
 
 $(BIN)/activate:
@@ -58,6 +58,10 @@ lint: install-dev
 	@# on an empty scratch database: macros that read tables while compiling (top_values,
 	@# drift_bins, ...) then render the same SQL as on a fresh clone
 	DBT_DUCKDB_PATH=$$(mktemp -d)/lint.duckdb $(BIN)/sqlfluff lint models tests analyses
+
+## make test-fast: the unit tests only (no dbt build), for the edit-test loop
+test-fast: install-dev
+	$(BIN)/python -m pytest -q -m "not e2e"
 
 pytest: install-dev browser
 	$(BIN)/python -m pytest -q

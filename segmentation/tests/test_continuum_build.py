@@ -24,6 +24,8 @@ from segmentation.continuum import write_continuum
 from segmentation.model import fit_segmentation
 from segmentation.tests.dbt_helpers import DbtRun, run_dbt
 
+pytestmark = pytest.mark.e2e  # builds or runs the dbt project: make test, not test-fast
+
 AS_OF_DATE = "2026-07-01"
 HORIZON_DAYS = 90
 CUSTOMERS = 50_000

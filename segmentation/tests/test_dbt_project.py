@@ -15,6 +15,8 @@ from sklearn.metrics import adjusted_rand_score
 
 from segmentation.tests.dbt_helpers import DbtRun, run_dbt, table_names
 
+pytestmark = pytest.mark.e2e  # builds or runs the dbt project: make test, not test-fast
+
 PUBLIC_TABLES = {
     "customer_features",
     "rfm_scores",

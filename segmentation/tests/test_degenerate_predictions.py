@@ -10,6 +10,8 @@ import pytest
 
 from segmentation.tests.dbt_helpers import DbtRun, run_dbt
 
+pytestmark = pytest.mark.e2e  # builds or runs the dbt project: make test, not test-fast
+
 HEADER = "order_id,customer_id,ordered_at,amount\n"
 
 

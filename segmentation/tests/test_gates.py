@@ -13,6 +13,8 @@ import pytest
 
 from segmentation.tests.dbt_helpers import DbtRun, run_dbt
 
+pytestmark = pytest.mark.e2e  # builds or runs the dbt project: make test, not test-fast
+
 # gate test name, the vars that make it fail, the sentence it must log
 GATES = [
     (

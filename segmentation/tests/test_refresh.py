@@ -15,6 +15,8 @@ import pytest
 from segmentation.tests.conftest import assert_build_ok
 from segmentation.tests.dbt_helpers import DbtRun, run_dbt
 
+pytestmark = pytest.mark.e2e  # builds or runs the dbt project: make test, not test-fast
+
 JUNE = {"as_of_date": "2026-06-01"}
 ERASED = ["C00001", "C00002", "C00003"]
 

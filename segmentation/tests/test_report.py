@@ -31,6 +31,8 @@ from segmentation import report, report_backtest, report_common
 from segmentation.tests import browser
 from segmentation.tests.dbt_helpers import PROJECT_DIR, DbtRun
 
+pytestmark = pytest.mark.e2e  # builds or runs the dbt project: make test, not test-fast
+
 REMOTE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
 CHART_DIV = re.compile(r'<div id="([^"]+)" class="plotly-graph-div"')
 NEW_PLOT = re.compile(r'Plotly\.newPlot\(\s*"([^"]+)",\s*')

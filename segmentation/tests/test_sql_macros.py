@@ -17,6 +17,8 @@ from sklearn.metrics import adjusted_rand_score
 
 from segmentation.tests.dbt_helpers import run_dbt
 
+pytestmark = pytest.mark.e2e  # builds or runs the dbt project: make test, not test-fast
+
 
 def _show(sql: str, workdir: Path) -> list[dict]:
     run = run_dbt(
