@@ -1091,7 +1091,7 @@ def evaluate_candidates(
         Training sample as of ``as_of_date``: ``customer_id`` plus feature
         columns (non-numeric columns are ignored).  Row order does not matter.
     params : mapping, optional
-        Run parameters; see :data:`segmentation.prep.DEFAULT_PARAMS`.
+        Run parameters; see :func:`segmentation.prep.resolve_params`.
     true_labels : pandas.DataFrame, optional
         ``customer_id, true_segment`` for some or all customers; only used
         for the informational label-agreement columns.

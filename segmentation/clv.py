@@ -55,6 +55,8 @@ from scipy.optimize import minimize
 from scipy.special import betaln, digamma, expit, gammaln, hyp2f1
 from sklearn.base import BaseEstimator
 
+from segmentation.params import VALUE_MODEL_VARS, with_defaults
+
 BG_NBD_PARAMETERS = ("r", "alpha", "a", "b")
 GAMMA_GAMMA_PARAMETERS = ("p", "q", "v")
 SUMMARY_COLUMNS = ("customer_id", "frequency", "recency", "T", "monetary_value")
@@ -82,13 +84,6 @@ STATUSES = (
 )
 FIT_METHOD = "maximum_likelihood_lbfgsb"
 
-DEFAULT_VALUE_MODEL_PARAMS: dict[str, Any] = {
-    "value_model_sample_size": 10_000,
-    "value_model_min_customers": 100,
-    "value_model_min_repeat_buyers": 30,
-    "value_model_max_iterations": 1000,
-    "random_state": 42,
-}
 
 # Parameters are searched in [1e-6, 1e6]; an estimate within a factor 10 of
 # an edge is reported as not identified instead of being stored.  A fit whose
@@ -101,13 +96,14 @@ _FREQUENCY_BANDS = (0, 1, 2, 4, 8, 16)
 
 
 def resolve_value_model_params(params: Mapping[str, Any] | None) -> dict[str, Any]:
-    """Merge user parameters with :data:`DEFAULT_VALUE_MODEL_PARAMS`.
+    """Complete the value-model parameters with their dbt var defaults.
 
     Parameters
     ----------
     params : mapping or None
-        User parameters; keys set to ``None`` fall back to their default and
-        unknown keys are ignored.
+        User parameters (:data:`segmentation.params.VALUE_MODEL_VARS`); keys
+        left out or set to ``None`` take the var's default in
+        ``dbt_project.yml``; other keys are kept as given.
 
     Returns
     -------
@@ -119,11 +115,11 @@ def resolve_value_model_params(params: Mapping[str, Any] | None) -> dict[str, An
     ValueError
         If a size or count is not a positive integer.
     """
-    merged = dict(DEFAULT_VALUE_MODEL_PARAMS)
-    for key, value in dict(params or {}).items():
-        if key in merged and value is not None:
-            merged[key] = value
-    for key in DEFAULT_VALUE_MODEL_PARAMS:
+    merged = with_defaults(params, VALUE_MODEL_VARS)
+    for key in VALUE_MODEL_VARS:
+        if key == "prediction_series_rtol":
+            merged[key] = float(merged[key])
+            continue
         merged[key] = int(merged[key])
         if key != "random_state" and merged[key] < 1:
             raise ValueError(f"{key} must be a positive integer, got {merged[key]}")
@@ -455,7 +451,8 @@ def fit_customer_value_model(
     params : mapping, optional
         ``value_model_sample_size``, ``value_model_min_customers``,
         ``value_model_min_repeat_buyers``, ``value_model_max_iterations``,
-        ``random_state`` (see :data:`DEFAULT_VALUE_MODEL_PARAMS`).
+        ``random_state`` (dbt vars, see
+        :data:`segmentation.params.VALUE_MODEL_VARS`).
 
     Returns
     -------

@@ -271,7 +271,7 @@ def surrogate_rules(
     labels : array-like or pandas.DataFrame
         Segment id per row, or ``customer_id, segment_id`` table.
     params : mapping, optional
-        Run parameters (``rule_max_depth`` [3], ``random_state``, feature
+        Run parameters (``rule_max_depth``, ``random_state``, feature
         selection).
 
     Returns

@@ -302,12 +302,60 @@ def _centroid_table(
     return table
 
 
+def fit_preparation(
+    features: pd.DataFrame,
+    candidates: pd.DataFrame,
+    params: Mapping[str, Any] | None = None,
+) -> pd.DataFrame:
+    """Fit the selected candidate's feature preparation (the step table).
+
+    The first half of the deployed model's fit; :func:`fit_segmentation` with
+    ``steps`` does the clustering half on exactly these steps, so the stored
+    preparation and centroids come from one fit.
+
+    Parameters
+    ----------
+    features, candidates, params
+        As for :func:`fit_segmentation`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The preparation steps (``FeaturePreparer.steps_``).
+    """
+    p, sample, _ = _selected_setup(features, candidates, params)
+    return make_preparer(p).fit(sample).steps_
+
+
+def _selected_setup(
+    features: pd.DataFrame,
+    candidates: pd.DataFrame,
+    params: Mapping[str, Any] | None,
+) -> tuple[dict[str, Any], pd.DataFrame, pd.Series]:
+    """Parameters, checked sample and selected candidate row of a refit."""
+    p = resolve_params(params)
+    sample = check_features(features)
+    chosen = _selected_candidate(candidates)
+    settings = json.loads(str(chosen["parameters"]))
+    if settings.get("features"):
+        # chosen on the backtest: refit the same configuration on today's features
+        p = {**p, "features": list(settings["features"])}
+    elif int(chosen["n_samples"]) != len(sample):
+        raise ValueError(
+            f"the selected candidate was evaluated on {int(chosen['n_samples'])} "
+            f"customers but features has {len(sample)}; pass the same sample to "
+            "evaluate_candidates and fit_segmentation."
+        )
+    return p, sample, chosen
+
+
 def fit_segmentation(
     features: pd.DataFrame,
     candidates: pd.DataFrame,
     params: Mapping[str, Any] | None = None,
     previous: pd.DataFrame | None = None,
     max_known_id: int | None = None,
+    steps: pd.DataFrame | None = None,
 ) -> SegmentationModel:
     """Refit the selected candidate and build the scorer tables.
 
@@ -330,6 +378,11 @@ def fit_segmentation(
         canonical: 1 = highest mean monetary.
     max_known_id : int, optional
         Highest segment id published so far.
+    steps : pandas.DataFrame, optional
+        The preparation already fitted by :func:`fit_preparation` (e.g. read
+        back from ``segment_preprocessing``); the clustering is fitted on the
+        features these steps produce. Without it the preparation is fitted
+        here too.
 
     Returns
     -------
@@ -343,30 +396,17 @@ def fit_segmentation(
         If the candidate table has no single selected row or was evaluated on
         a different number of customers.
     """
-    p = resolve_params(params)
-    sample = check_features(features)
-    chosen = _selected_candidate(candidates)
-    settings = json.loads(str(chosen["parameters"]))
-    if settings.get("features"):
-        # chosen on the backtest: refit the same configuration on today's features
-        p = {**p, "features": list(settings["features"])}
-    elif int(chosen["n_samples"]) != len(sample):
-        raise ValueError(
-            f"the selected candidate was evaluated on {int(chosen['n_samples'])} "
-            f"customers but features has {len(sample)}; pass the same sample to "
-            "evaluate_candidates and fit_segmentation."
-        )
+    p, sample, chosen = _selected_setup(features, candidates, params)
+    if steps is None:
+        steps = make_preparer(p).fit(sample).steps_
+    feature_names = selected_steps(steps)["feature"].tolist()
+    # The clustering sees exactly what the deployed scorer computes from the steps.
+    X_score = apply_steps(steps, sample)
     with threadpool_limits(limits=1):
-        prep = make_preparer(p).fit(sample)
-        X = prep.transform(sample)
-        raw = _raw_centers(str(chosen["algorithm"]), str(chosen["parameters"]), X)
-    # Assign exactly like the deployed scorer: step table + nearest centroid.
-    X_score = apply_steps(prep.steps_, sample)
+        raw = _raw_centers(str(chosen["algorithm"]), str(chosen["parameters"]), X_score)
     centers = _drop_empty(X_score, raw)
     index, _ = _nearest(X_score, centers)
-    order = _canonical_order(
-        sample, index, centers, _order_key_columns(sample, prep.steps_)
-    )
+    order = _canonical_order(sample, index, centers, _order_key_columns(sample, steps))
     centers = centers[order]
     index, distances = _nearest(X_score, centers)
     segment_ids = index + 1
@@ -376,7 +416,7 @@ def fit_segmentation(
         index=pd.Index(np.arange(1, len(centers) + 1), name="segment_id"),
     )
     if len(centers) == 1 and (
-        chosen["algorithm"] == "single_segment" or X.shape[1] == 0
+        chosen["algorithm"] == "single_segment" or X_score.shape[1] == 0
     ):
         names = pd.DataFrame(
             {
@@ -391,14 +431,14 @@ def fit_segmentation(
         names = name_segments(profile, sizes)
     centroids = _centroid_table(
         centers,
-        prep.feature_names_out_,
+        feature_names,
         segment_ids,
         distances,
         names,
         p["outlier_quantile"],
     )
     model = SegmentationModel(
-        steps=prep.steps_,
+        steps=steps,
         centroids=centroids,
         sample_assignments=pd.DataFrame(),
         profile=profile,
@@ -408,7 +448,7 @@ def fit_segmentation(
     if previous is not None and not previous.empty:
         match = match_segments(
             profile,
-            prep.steps_,
+            steps,
             previous,
             p["segment_match_max_distance"],
             max_known_id,

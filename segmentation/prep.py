@@ -34,8 +34,9 @@ Feature selection is recorded, never hidden: ``drop_reason`` is one of
 clipped, transformed values with an earlier kept feature; columns are visited
 in input order with each indicator right after its source column).
 
-This module also owns the shared run parameters (:data:`DEFAULT_PARAMS`,
-:func:`resolve_params`) and the input checks used by the other modules.
+This module also validates the shared run parameters (:func:`resolve_params`;
+their defaults are the dbt vars, see :mod:`segmentation.params`) and holds the
+input checks used by the other modules.
 """
 
 from __future__ import annotations
@@ -48,33 +49,10 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from segmentation.params import SEGMENTATION_VARS, with_defaults
+
 ID_COLUMN = "customer_id"
 
-DEFAULT_PARAMS: dict[str, Any] = {
-    "features": None,
-    "exclude_features": [],
-    "k_min": 3,
-    "k_max": 10,
-    "algorithms": ["kmeans", "gaussian_mixture", "ward", "hdbscan"],
-    "include_autoencoder": True,
-    "random_state": 42,
-    "silhouette_sample_size": 2000,
-    "stability_splits": 2,
-    "min_segment_share": 0.02,
-    "min_stability": 0.6,
-    "max_segment_share": 0.6,
-    "min_segment_customers": 10,
-    "backtest_auc_tolerance": 0.005,
-    "backtest_bootstrap_samples": 50,
-    "correlation_threshold": 0.9,
-    "skew_threshold": 1.0,
-    "outlier_iqr_factor": 3.0,
-    "outlier_quantile": 0.99,
-    "hierarchical_max_rows": 4000,
-    "mixture_max_rows": 5000,
-    "rule_max_depth": 5,
-    "segment_match_max_distance": 1.5,
-}
 
 KNOWN_ALGORITHMS = ("kmeans", "gaussian_mixture", "ward", "hdbscan")
 
@@ -99,28 +77,26 @@ _NEAR_CONSTANT_STD = 1e-6
 
 
 def resolve_params(params: Mapping[str, Any] | None) -> dict[str, Any]:
-    """Merge user parameters with :data:`DEFAULT_PARAMS` and validate them.
+    """Complete the run parameters with their dbt var defaults and validate them.
 
     Parameters
     ----------
     params : mapping or None
-        User parameters (for example the dbt model config).  Keys set to
-        ``None`` fall back to their default; unknown keys are kept.
+        User parameters (for example the dbt model config). Keys left out or
+        set to ``None`` take the default of their var in ``dbt_project.yml``
+        (:data:`segmentation.params.SEGMENTATION_VARS`); unknown keys are kept.
 
     Returns
     -------
     dict
-        A new dictionary with every default key present and typed.
+        A new dictionary with every parameter present and typed.
 
     Raises
     ------
     ValueError
         If a value is out of range, with a message naming the parameter.
     """
-    merged = dict(DEFAULT_PARAMS)
-    for key, value in dict(params or {}).items():
-        if value is not None or key not in DEFAULT_PARAMS:
-            merged[key] = value
+    merged = with_defaults(params, SEGMENTATION_VARS)
     merged["features"] = _as_name_list(merged["features"])
     merged["exclude_features"] = _as_name_list(merged["exclude_features"]) or []
     merged["algorithms"] = _as_name_list(merged["algorithms"]) or []
@@ -150,6 +126,7 @@ def resolve_params(params: Mapping[str, Any] | None) -> dict[str, Any]:
     ):
         merged[key] = float(merged[key])
     merged["include_autoencoder"] = bool(merged["include_autoencoder"])
+    merged["refit"] = bool(merged["refit"])
     _validate_params(merged)
     return merged
 

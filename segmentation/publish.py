@@ -18,32 +18,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import duckdb
 
-PUBLIC_TABLES = (
-    "customer_segments",
-    "segments",
-    "segment_profiles",
-    "segment_rules",
-    "segment_feature_importance",
-    "segment_model_candidates",
-    "segment_quality",
-    "segment_history",
-    "segment_migrations",
-    "segment_changes",
-    "segment_drift",
-    "segment_backtest",
-    "segment_outcomes",
-    "customer_predictions",
-    "customer_predictions_backtest",
-    "customer_value_model",
-    "customer_features",
-    "rfm_scores",
-    "rfm_thresholds",
-    "data_quality_summary",
-)
+from segmentation.project import public_tables
+
+# the models declared `access: public` in the dbt YAML (one list, in dbt)
+PUBLIC_TABLES = public_tables()
 
 
 def publish(
@@ -85,18 +68,75 @@ def publish(
     return output
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database", default="segmentation.duckdb")
-    parser.add_argument("--output", default="segmentation_public.duckdb")
+def run_database_command(
+    argv: Sequence[str] | None,
+    write: Callable[[str, str], Path],
+    *,
+    prog: str,
+    description: str,
+    default_database: str,
+    default_output: str,
+    output_help: str,
+    done: str,
+) -> int:
+    """Run a command that reads the build database and writes one file.
+
+    The command line of :func:`publish` and of :mod:`segmentation.report`:
+    ``--database`` and ``--output``, then ``write(database, output)``.
+
+    Parameters
+    ----------
+    argv : sequence of str or None
+        The arguments (None: ``sys.argv[1:]``).
+    write : callable
+        Called with the database and output paths; returns the written file.
+    prog, description : str
+        The command's name and what it does, for ``--help``.
+    default_database, default_output : str
+        The paths used when an option is not given.
+    output_help : str
+        What the output file is, for ``--help``.
+    done : str
+        Printed before the written file's path when all went well.
+
+    Returns
+    -------
+    int
+        The exit status: 0, or 1 (the error on stderr) when the database is
+        missing or DuckDB fails.
+    """
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser.add_argument(
+        "--database",
+        default=default_database,
+        help=f"DuckDB file built by dbt (default: {default_database})",
+    )
+    parser.add_argument(
+        "--output",
+        default=default_output,
+        help=f"{output_help} (default: {default_output})",
+    )
     args = parser.parse_args(argv)
     try:
-        path = publish(args.database, args.output)
+        path = write(args.database, args.output)
     except (FileNotFoundError, duckdb.Error) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    print(f"published {len(PUBLIC_TABLES)} tables to {path}")
+    print(f"{done} {path}")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run_database_command(
+        argv,
+        publish,
+        prog="python -m segmentation.publish",
+        description=__doc__.split("\n\n")[0],
+        default_database="segmentation.duckdb",
+        default_output="segmentation_public.duckdb",
+        output_help="DuckDB file BI tools read",
+        done=f"published {len(PUBLIC_TABLES)} tables to",
+    )
 
 
 if __name__ == "__main__":

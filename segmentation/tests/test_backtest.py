@@ -198,21 +198,38 @@ def test_without_usable_outcomes_the_choice_falls_back_to_geometry():
     assert table["backtest_auc"].isna().all()
 
 
-def test_defaults_agree_with_the_dbt_vars():
+def _python_model_config(yml: str, key: str) -> dict[str, str]:
+    """Parameter name -> var name of a Python model config rendered from dbt vars."""
+    import re
+
     import yaml
 
     from segmentation.tests.dbt_helpers import PROJECT_DIR
 
-    project = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["vars"]
+    path = PROJECT_DIR / "models" / "marts" / "segmentation" / yml
+    models = yaml.safe_load(path.read_text())["models"]
+    templates = {m["config"][key] for m in models if key in m.get("config", {})}
+    assert len(templates) == 1, f"every model shares one {key} config"
+    return dict(re.findall(r"'(\w+)': var\('(\w+)'\)", templates.pop()))
+
+
+def test_parameters_come_from_the_dbt_vars_only():
+    """The Python models get exactly the parameters segmentation.params knows,
+    each from its var, and a parameter left out takes the var's default."""
+    from segmentation.clv import resolve_value_model_params
+    from segmentation.params import SEGMENTATION_VARS, VALUE_MODEL_VARS, project_vars
+
+    assert _python_model_config("_segmentation__models.yml", "segmentation_params") == (
+        SEGMENTATION_VARS
+    )
+    assert _python_model_config("_predictions__models.yml", "value_model_params") == (
+        VALUE_MODEL_VARS
+    )
+    project = project_vars()
     params = resolve_params({})
-    for key in (
-        "k_min",
-        "k_max",
-        "backtest_auc_tolerance",
-        "backtest_bootstrap_samples",
-        "min_segment_customers",
-        "max_segment_share",
-        "silhouette_sample_size",
-        "rule_max_depth",
-    ):
-        assert params[key] == project[key], key
+    for name, var in SEGMENTATION_VARS.items():
+        assert params[name] == project[var], name
+    value = resolve_value_model_params({})
+    for name, var in VALUE_MODEL_VARS.items():
+        assert value[name] == project[var], name
+    assert resolve_params({"rule_max_depth": 2})["rule_max_depth"] == 2

@@ -13,6 +13,7 @@ from segmentation.model import (
     ASSIGNMENT_COLUMNS,
     CENTROID_BASE_COLUMNS,
     PROFILE_COLUMNS,
+    fit_preparation,
     fit_segmentation,
 )
 from segmentation.prep import apply_steps, selected_steps
@@ -53,6 +54,27 @@ def test_tables_contract(fitted):
     assert set(model.profile["segment_id"]) == set(range(1, k + 1))
     assert "monetary_gross" in set(model.profile["feature"])  # dropped but profiled
     assert "gender" not in set(model.profile["feature"])
+
+
+def test_centroids_are_fitted_on_the_stored_preparation(fitted):
+    """segment_preprocessing fits the steps once; segment_centroids clusters what
+    those stored steps produce, so the two tables come from one fit."""
+    frame, candidates, model = fitted
+    steps = fit_preparation(frame, candidates, PARAMS)
+    pd.testing.assert_frame_equal(steps, model.steps)
+    # as read back from the warehouse: same values, fresh objects
+    stored = steps.copy(deep=True)
+    again = fit_segmentation(frame, candidates, PARAMS, steps=stored)
+    assert again.steps is stored
+    pd.testing.assert_frame_equal(again.centroids, model.centroids)
+    # different steps give different centroids: the steps are really used
+    shifted = stored.copy()
+    shifted.loc[shifted["is_selected"], "center"] += 1.0
+    moved = fit_segmentation(frame, candidates, PARAMS, steps=shifted)
+    features = selected_steps(shifted)["feature"].tolist()
+    assert not np.allclose(
+        moved.centroids[features].to_numpy(), model.centroids[features].to_numpy()
+    )
 
 
 def test_deterministic(customers, fitted):
@@ -161,52 +183,3 @@ def test_mismatched_inputs_raise(fitted):
         fit_segmentation(frame.head(100), candidates, PARAMS)
     with pytest.raises(ValueError, match="exactly one selected"):
         fit_segmentation(frame, candidates.assign(is_selected=False), PARAMS)
-
-
-def test_sql_scorer_reproduces_assignments(fitted):
-    duckdb = pytest.importorskip("duckdb")
-    frame, _, model = fitted
-    chosen = selected_steps(model.steps)
-    prepared, joins = [], []
-    for i, step in enumerate(chosen.itertuples(index=False)):
-        x, s = f'f."{step.source_column}"', f"s{i}"
-        if step.transform == "missing_indicator":
-            value = f"(case when {x} is null then 1.0 else 0.0 end)"
-        else:
-            value = f"coalesce({x}, {s}.impute_value)"
-            if step.transform == "log1p":
-                value = f"ln(1 + greatest({value}, 0))"
-            value = f"least(greatest({value}, {s}.lower_bound), {s}.upper_bound)"
-        prepared.append(f'({value} - {s}.center) / {s}.scale as "{step.feature}"')
-        joins.append(
-            f"cross join (select * from steps where feature = '{step.feature}') {s}"
-        )
-    squared = " + ".join(
-        f'(p."{f}" - c."{f}") * (p."{f}" - c."{f}")' for f in chosen["feature"]
-    )
-    sql = f"""
-        with prepared as (
-            select f.customer_id, {", ".join(prepared)}
-            from features f {" ".join(joins)}
-        ), ranked as (
-            select p.customer_id, c.segment_id, sqrt({squared}) as distance,
-                   row_number() over (
-                       partition by p.customer_id order by {squared}, c.segment_id
-                   ) as rn
-            from prepared p cross join centroids c
-        )
-        select customer_id, segment_id, distance from ranked where rn = 1
-        order by customer_id
-    """
-    con = duckdb.connect()
-    numeric = frame[["customer_id", *dict.fromkeys(chosen["source_column"])]]
-    con.register("features", numeric)
-    con.register("steps", model.steps.astype({"feature_order": "float64"}))
-    con.register("centroids", model.centroids)
-    result = con.execute(sql).df()
-    expected = model.sample_assignments
-    np.testing.assert_array_equal(
-        result["customer_id"].astype(str), expected["customer_id"].astype(str)
-    )
-    np.testing.assert_array_equal(result["segment_id"], expected["segment_id"])
-    np.testing.assert_allclose(result["distance"], expected["distance"], atol=1e-9)

@@ -13,7 +13,6 @@ from segmentation.prep import (
     apply_steps,
     check_features,
     resolve_params,
-    selected_steps,
 )
 
 
@@ -210,34 +209,3 @@ def test_params_and_input_checks(customers):
         check_features(frame.drop(columns="customer_id"))
     shuffled = check_features(frame.sample(frac=1.0, random_state=1))
     pd.testing.assert_frame_equal(shuffled, check_features(frame))
-
-
-def test_sql_formula_in_duckdb(fitted):
-    duckdb = pytest.importorskip("duckdb")
-    prep, frame = fitted
-    chosen = selected_steps(prep.steps_)
-    columns, joins = [], []
-    for i, step in enumerate(chosen.itertuples(index=False)):
-        x, s = f'f."{step.source_column}"', f"s{i}"
-        if step.transform == "missing_indicator":
-            value = f"(case when {x} is null then 1.0 else 0.0 end)"
-        else:
-            value = f"coalesce({x}, {s}.impute_value)"
-            if step.transform == "log1p":
-                value = f"ln(1 + greatest({value}, 0))"
-            value = f"least(greatest({value}, {s}.lower_bound), {s}.upper_bound)"
-        columns.append(f"({value} - {s}.center) / {s}.scale")
-        joins.append(
-            f"cross join (select * from steps where feature = '{step.feature}') {s}"
-        )
-    sql = (
-        f"select {', '.join(columns)} from features f {' '.join(joins)} "
-        "order by f.customer_id"
-    )
-    con = duckdb.connect()
-    numeric = frame[["customer_id", *dict.fromkeys(chosen["source_column"])]]
-    con.register("features", numeric)
-    con.register("steps", prep.steps_.astype({"feature_order": "float64"}))
-    from_sql = np.asarray(con.execute(sql).fetchall(), dtype=np.float64)
-    expected = prep.transform(numeric.sort_values("customer_id"))
-    np.testing.assert_allclose(from_sql, expected, rtol=0, atol=1e-9)

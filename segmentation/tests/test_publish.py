@@ -54,3 +54,18 @@ def test_publishing_while_a_reader_is_open_neither_fails_nor_blocks(
 def test_missing_database_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="run `make run` first"):
         publish(tmp_path / "nope.duckdb", tmp_path / "public.duckdb")
+
+
+def test_the_readme_lists_exactly_the_public_tables() -> None:
+    """The README's table of public tables is derived from access: public."""
+    import re
+
+    from segmentation.project import PROJECT_DIR, public_tables
+
+    readme = (PROJECT_DIR / "README.md").read_text()
+    section = readme.split("The tables a BI tool reads", 1)[1].split("\n\n", 2)[1]
+    listed = set()
+    for line in section.splitlines():
+        if line.startswith("| `"):
+            listed |= set(re.findall(r"`(\w+)`", line.split("|")[1]))
+    assert listed == set(public_tables())

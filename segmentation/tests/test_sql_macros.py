@@ -91,3 +91,50 @@ def test_round_significant_keeps_small_values(tmp_path: Path) -> None:
     sql = f"select {{{{ round_significant('x') }}}} as y, x from {table}"
     for row in _show(sql, tmp_path):
         assert row["y"] == pytest.approx(row["x"], rel=1e-11, abs=0)
+
+
+def test_score_segments_macro_reproduces_the_python_model(customers, tmp_path: Path):
+    """The deployed SQL scorer (score_segments, fed the stored preprocessing and
+    centroid tables) assigns every customer as the fitted Python model does."""
+    import duckdb
+
+    from segmentation.candidates import evaluate_candidates
+    from segmentation.model import fit_segmentation
+    from segmentation.prep import selected_steps
+
+    frame, labels = customers
+    params = {"k_max": 5, "include_autoencoder": False, "stability_splits": 1}
+    model = fit_segmentation(frame, evaluate_candidates(frame, params, labels), params)
+    sources = list(dict.fromkeys(selected_steps(model.steps)["source_column"]))
+    assert any(model.steps["transform"] == "log1p")
+    assert frame[sources].isna().any().any()  # imputation is exercised too
+    database = tmp_path / "scoring.duckdb"
+    with duckdb.connect(str(database)) as con:
+        for name, table in {
+            "features": frame[["customer_id", *sources]],
+            "preprocessing": model.steps,
+            "centroids": model.centroids,
+        }.items():
+            con.register("frame", table)
+            con.execute(f"create table main.{name} as select * from frame")
+            con.unregister("frame")
+    sql = (
+        "{% set steps = adapter.get_relation(target.database, 'main', 'preprocessing')"
+        " %} with scored as ("
+        "{{ score_segments('main.features', steps, 'main.centroids') }})"
+        " select customer_id, segment_id, distance from scored where distance_rank = 1"
+        " order by customer_id"
+    )
+    run = run_dbt(
+        ["show", "--inline", sql, "--output", "json", "--limit", "-1", "--quiet"],
+        tmp_path,
+        database=database,
+    )
+    assert run.returncode == 0, run.output[-3000:]
+    rows = json.loads(re.search(r"\{.*\}", run.output, re.DOTALL).group(0))["show"]
+    expected = model.sample_assignments
+    assert [row["customer_id"] for row in rows] == expected["customer_id"].tolist()
+    assert [row["segment_id"] for row in rows] == expected["segment_id"].tolist()
+    np.testing.assert_allclose(
+        [row["distance"] for row in rows], expected["distance"], rtol=0, atol=1e-9
+    )

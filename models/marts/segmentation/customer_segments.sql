@@ -4,7 +4,7 @@ with
 
 scored as (
     {{ score_segments(
-        ref('customer_features'), ref('segment_preprocessing'), ref('segment_centroids')
+        ref('segment_model_features'), ref('segment_preprocessing'), ref('segment_centroids')
     ) }}
 ),
 

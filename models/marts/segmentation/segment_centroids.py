@@ -1,5 +1,6 @@
 """The selected model's segments: id, name, description and the centroid in scaled
-feature space (one column per selected feature). SQL scores customers from it.
+feature space (one column per selected feature), clustered on exactly the features
+segment_preprocessing's stored steps produce. SQL scores customers from both.
 A refit keeps the ids and names of the segments it finds again (matched against the
 latest earlier snapshot in segment_catalog). With refit: false, the stored table is
 kept as it is."""
@@ -16,9 +17,10 @@ def model(dbt, session):
     params = json.loads(params_json)
     sample = dbt.ref("segment_training_sample").df()
     candidates = dbt.ref("segment_model_candidates").df()
+    steps = dbt.ref("segment_preprocessing").df()
     if not params["refit"]:
         return stored_table(session, str(dbt.this))
     previous, max_known_id = previous_segments(session, params["catalog"], sample)
     return fit_segmentation(
-        sample, candidates, params, previous, max_known_id
+        sample, candidates, params, previous, max_known_id, steps=steps
     ).centroids

@@ -5,7 +5,7 @@
     warns, or fails the build when the var drift_policy is 'fail'. The remedy is a refit
     (refit: true), which keeps ids and names of segments that survive. -#}
 {%- set bins = drift_bins(
-    ref('segment_training_distribution'), ref('customer_features')
+    ref('segment_training_distribution'), ref('segment_model_features')
 ) -%}
 with
 
@@ -13,8 +13,8 @@ distribution as (
     select * from {{ ref('segment_training_distribution') }}
 ),
 
-customer_features as (
-    select * from {{ ref('customer_features') }}
+model_features as (
+    select * from {{ ref('segment_model_features') }}
 ),
 
 customer_segments as (
@@ -26,7 +26,7 @@ centroids as (
 ),
 
 population as (
-    select count(*) as customers from customer_features
+    select count(*) as customers from model_features
 ),
 
 binned as (
@@ -41,7 +41,7 @@ binned as (
         end as {{ adapter.quote('bin__' ~ feature) }},
         {% endfor -%}
         customer_id
-    from customer_features
+    from model_features
 ),
 
 actual_counts as (

@@ -1,10 +1,11 @@
 """The selected model's preparation, one row per feature considered: imputation value,
 transform, clipping bounds, centre and scale, and why a feature was dropped.
+The preparation is fitted here once; segment_centroids clusters what these steps produce.
 With refit: false, the stored table is kept as it is."""
 
 import json
 
-from segmentation.model import fit_segmentation
+from segmentation.model import fit_preparation
 from segmentation.warehouse import stored_table
 
 
@@ -16,4 +17,4 @@ def model(dbt, session):
     candidates = dbt.ref("segment_model_candidates").df()
     if not params["refit"]:
         return stored_table(session, str(dbt.this))
-    return fit_segmentation(sample, candidates, params).steps
+    return fit_preparation(sample, candidates, params)

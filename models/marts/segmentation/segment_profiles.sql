@@ -2,12 +2,12 @@
     against the whole base, the lift (segment mean / base mean) and the standardised
     difference ((segment mean - base mean) / base standard deviation). -#}
 {%- set features = profile_features(
-    ref('customer_features'), ref('segment_preprocessing')
+    ref('segment_model_features'), ref('segment_preprocessing')
 ) -%}
 with
 
-customer_features as (
-    select * from {{ ref('customer_features') }}
+model_features as (
+    select * from {{ ref('segment_model_features') }}
 ),
 
 customer_segments as (
@@ -17,10 +17,10 @@ customer_segments as (
 joined as (
     select
         customer_segments.segment_id,
-        customer_features.*
+        model_features.*
     from customer_segments
-    inner join customer_features
-        on customer_segments.customer_id = customer_features.customer_id
+    inner join model_features
+        on customer_segments.customer_id = model_features.customer_id
 ),
 
 per_feature as (

@@ -4,8 +4,8 @@
     Fitting reads only this table, so memory does not grow with the customer base. -#}
 with
 
-customer_features as (
-    select * from {{ ref('customer_features') }}
+model_features as (
+    select * from {{ ref('segment_model_features') }}
 ),
 
 rfm_scores as (
@@ -13,28 +13,28 @@ rfm_scores as (
 ),
 
 population as (
-    select count(*) as customer_count from customer_features
+    select count(*) as customer_count from model_features
 ),
 
 ranked as (
     select
-        customer_features.*,
+        model_features.*,
         rfm_scores.rfm_segment as sample_stratum,
         row_number() over (
             partition by rfm_scores.rfm_segment
             order by
-                {{ dbt.hash('customer_features.customer_id') }},
-                customer_features.customer_id
+                {{ dbt.hash('model_features.customer_id') }},
+                model_features.customer_id
         ) as stratum_rank,
         count(*) over (partition by rfm_scores.rfm_segment) as stratum_size
-    from customer_features
+    from model_features
     inner join rfm_scores
-        on customer_features.customer_id = rfm_scores.customer_id
+        on model_features.customer_id = rfm_scores.customer_id
 ),
 
 final as (
     select
-        {{ star_columns(ref('customer_features'), 'ranked') }},
+        {{ star_columns(ref('segment_model_features'), 'ranked') }},
         ranked.sample_stratum
     from ranked
     cross join population
