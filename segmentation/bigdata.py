@@ -21,6 +21,13 @@ Three files are written to ``--out``:
     ``customer_id``, ``true_segment``: the planted behavioural segment of every
     customer (:data:`SEGMENTS`).
 
+The planted segments are the bundled sample's profiles
+(:data:`segmentation.synth.profiles.SEGMENTS`): the same shares, recency and span
+ranges, unit prices, category and channel mixes, cancel and return rates and
+demographic tilts. A segment's number of order lines is proportional to its typical
+number of orders in the sample (``SegmentProfile.mean_orders``), scaled so that the
+mean over customers is ``orders_per_customer``.
+
 A small share of rows is dirty on purpose (:data:`DIRTY_RATES`): order lines with a
 null ``customer_id``, with a negative ``amount``, exact duplicate order lines, and
 duplicate or id-less customer records.
@@ -41,12 +48,23 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from segmentation.synth import EDUCATIONS, MARITAL_STATUSES, OCCUPATIONS
+from segmentation.synth.profiles import (
+    CATEGORIES,
+    CATEGORY_EXTRA_UNITS,
+    CATEGORY_PRICE,
+    CHANNELS,
+    EDUCATIONS,
+    EXTRACT_DATE,
+    GENDERS,
+    MARITAL_STATUSES,
+    OCCUPATIONS,
+    SEGMENTS,
+    WINDOW_DAYS,
+)
 
 __all__ = [
     "CATEGORIES",
@@ -55,7 +73,6 @@ __all__ = [
     "EXTRACT_DATE",
     "GENERATOR_VERSION",
     "SEGMENTS",
-    "BigSegment",
     "customers_sql",
     "generate",
     "main",
@@ -63,19 +80,9 @@ __all__ = [
     "true_segments_sql",
 ]
 
-EXTRACT_DATE = "2026-07-01"
-"""Day the extract is taken: every generated order is strictly before it."""
+# Share of each of the sample's GENDERS; the rest is null.
+_GENDER_WEIGHTS = (0.49, 0.47, 0.02)
 
-WINDOW_DAYS = 1095
-"""Length of the order history in days (three years before :data:`EXTRACT_DATE`)."""
-
-CATEGORIES = ("electronics", "fashion", "home", "beauty", "grocery", "sports")
-CHANNELS = ("web", "app", "store")
-# Relative price level and mean extra units of a line, by category.
-CATEGORY_PRICE = (1.6, 0.9, 1.2, 0.6, 0.35, 1.0)
-CATEGORY_EXTRA_UNITS = (0.1, 0.4, 0.3, 0.6, 1.5, 0.3)
-
-GENDERS = (("female", 0.49), ("male", 0.47), ("non_binary", 0.02))  # rest: null
 PLACES = (
     ("United States", "California", "Los Angeles"),
     ("United States", "New York", "New York"),
@@ -102,137 +109,9 @@ CONTINUATION_RATE = 0.2
 
 MAX_LINES_PER_CUSTOMER = 999
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 """Bumped whenever the generated values change (recorded in ``manifest.json``)."""
 
-
-@dataclass(frozen=True)
-class BigSegment:
-    """Behaviour of one planted segment.
-
-    Attributes
-    ----------
-    name : str
-        Label written to ``true_segments.parquet``.
-    share : float
-        Share of customers.
-    lines_weight : float
-        Relative number of order lines; the mean over customers is scaled to
-        ``orders_per_customer``.
-    recency_days, span_days : tuple of int
-        Inclusive ranges of days from the last order to the extract date and from the
-        first to the last order.
-    unit_price : float
-        Median unit price before the category price level.
-    category_weights, channel_weights : tuple of float
-        Purchase mix over :data:`CATEGORIES` and :data:`CHANNELS`.
-    cancel_rate, return_rate : float
-        Probability that an order is cancelled or returned.
-    age_mean, income_median : float
-        Demographic tilt.
-    """
-
-    name: str
-    share: float
-    lines_weight: float
-    recency_days: tuple[int, int]
-    span_days: tuple[int, int]
-    unit_price: float
-    category_weights: tuple[float, ...]
-    channel_weights: tuple[float, ...]
-    cancel_rate: float
-    return_rate: float
-    age_mean: float
-    income_median: float
-
-
-SEGMENTS: tuple[BigSegment, ...] = (
-    BigSegment(
-        name="champions",
-        share=0.10,
-        lines_weight=2.6,
-        recency_days=(1, 30),
-        span_days=(850, 1060),
-        unit_price=85.0,
-        category_weights=(0.35, 0.12, 0.08, 0.04, 0.02, 0.39),
-        channel_weights=(0.40, 0.50, 0.10),
-        cancel_rate=0.02,
-        return_rate=0.03,
-        age_mean=42.0,
-        income_median=82_000.0,
-    ),
-    BigSegment(
-        name="loyal",
-        share=0.20,
-        lines_weight=1.5,
-        recency_days=(1, 60),
-        span_days=(450, 950),
-        unit_price=40.0,
-        category_weights=(0.05, 0.45, 0.35, 0.08, 0.03, 0.04),
-        channel_weights=(0.75, 0.12, 0.13),
-        cancel_rate=0.02,
-        return_rate=0.03,
-        age_mean=46.0,
-        income_median=64_000.0,
-    ),
-    BigSegment(
-        name="new",
-        share=0.15,
-        lines_weight=0.1,
-        recency_days=(1, 75),
-        span_days=(0, 60),
-        unit_price=36.0,
-        category_weights=(0.04, 0.78, 0.04, 0.08, 0.03, 0.03),
-        channel_weights=(0.85, 0.12, 0.03),
-        cancel_rate=0.01,
-        return_rate=0.01,
-        age_mean=31.0,
-        income_median=50_000.0,
-    ),
-    BigSegment(
-        name="at_risk",
-        share=0.20,
-        lines_weight=0.9,
-        recency_days=(250, 450),
-        span_days=(350, 640),
-        unit_price=40.0,
-        category_weights=(0.08, 0.25, 0.15, 0.37, 0.05, 0.10),
-        channel_weights=(0.40, 0.15, 0.45),
-        cancel_rate=0.02,
-        return_rate=0.12,
-        age_mean=44.0,
-        income_median=60_000.0,
-    ),
-    BigSegment(
-        name="hibernating_big_spenders",
-        share=0.15,
-        lines_weight=0.2,
-        recency_days=(550, 800),
-        span_days=(90, 290),
-        unit_price=210.0,
-        category_weights=(0.50, 0.03, 0.40, 0.02, 0.01, 0.04),
-        channel_weights=(0.10, 0.05, 0.85),
-        cancel_rate=0.01,
-        return_rate=0.02,
-        age_mean=52.0,
-        income_median=95_000.0,
-    ),
-    BigSegment(
-        name="bargain_hunters",
-        share=0.20,
-        lines_weight=1.3,
-        recency_days=(1, 90),
-        span_days=(200, 500),
-        unit_price=14.0,
-        category_weights=(0.03, 0.08, 0.04, 0.32, 0.50, 0.03),
-        channel_weights=(0.15, 0.78, 0.07),
-        cancel_rate=0.06,
-        return_rate=0.02,
-        age_mean=36.0,
-        income_median=42_000.0,
-    ),
-)
-"""The six planted segments (same names and spirit as the bundled sample's)."""
 
 # Salts: one per random quantity, so every draw is an independent hash.
 _S_SEGMENT, _S_LINES, _S_RECENCY, _S_SPAN, _S_PRICE_A, _S_PRICE_B = range(1, 7)
@@ -281,32 +160,38 @@ def _normal(seed: int, *keys: str | int) -> str:
     return f"(sqrt(-2.0 * ln(1.0 - {u1})) * cos(2.0 * pi() * {u2}))"
 
 
+def _thresholds(weights: Sequence[float]) -> list[float]:
+    """Running shares of the weights but the last: the cut points of a categorical
+    draw from one uniform value (the last label takes the rest)."""
+    total, running, thresholds = float(sum(weights)), 0.0, []
+    for weight in weights[:-1]:
+        running += weight / total
+        thresholds.append(running)
+    return thresholds
+
+
+def _case(u: str, thresholds: Sequence[str], labels: Sequence[str | int]) -> str:
+    """A categorical draw: the first label whose threshold expression exceeds ``u``."""
+    parts = [
+        f"when {u} < {threshold} then {_lit(label)}"
+        for threshold, label in zip(thresholds, labels[:-1], strict=True)
+    ]
+    return f"case {' '.join(parts)} else {_lit(labels[-1])} end"
+
+
 def _pick(u: str, labels: Sequence[str], weights: Sequence[float] | None = None) -> str:
     """A categorical draw from a uniform expression (fixed weights)."""
-    weights = weights or [1.0] * len(labels)
-    total = float(sum(weights))
-    parts, cumulative = [], 0.0
-    for label, weight in zip(labels[:-1], weights[:-1], strict=True):
-        cumulative += weight / total
-        parts.append(f"when {u} < {cumulative!r} then {_lit(label)}")
-    return f"case {' '.join(parts)} else {_lit(labels[-1])} end"
+    thresholds = _thresholds(weights or [1.0] * len(labels))
+    return _case(u, [repr(threshold) for threshold in thresholds], labels)
 
 
 def _pick_per_segment(u: str, labels: Sequence[str], attribute: str) -> str:
     """A categorical draw whose weights depend on the customer's segment."""
-    cumulative = []
-    for segment in SEGMENTS:
-        weights = getattr(segment, attribute)
-        total, running, row = float(sum(weights)), 0.0, []
-        for weight in weights[:-1]:
-            running += weight / total
-            row.append(running)
-        cumulative.append(row)
-    parts = [
-        f"when {u} < {_per_segment([row[i] for row in cumulative])} then {_lit(label)}"
-        for i, label in enumerate(labels[:-1])
+    rows = [_thresholds(getattr(segment, attribute)) for segment in SEGMENTS]
+    thresholds = [
+        _per_segment([row[i] for row in rows]) for i in range(len(labels) - 1)
     ]
-    return f"case {' '.join(parts)} else {_lit(labels[-1])} end"
+    return _case(u, thresholds, labels)
 
 
 def _id_width(n_customers: int) -> int:
@@ -316,22 +201,18 @@ def _id_width(n_customers: int) -> int:
 def _customer_base_sql(n_customers: int, orders_per_customer: float, seed: int) -> str:
     """One row per customer index ``i``: segment and behaviour parameters."""
     shares = [s.share for s in SEGMENTS]
-    total_share = sum(shares)
-    mean_weight = sum(s.share * s.lines_weight for s in SEGMENTS) / total_share
-    scale = orders_per_customer / mean_weight
-    cumulative, running = [], 0.0
-    for share in shares[:-1]:
-        running += share / total_share
-        cumulative.append(running)
-    seg_case = " ".join(
-        f"when {_uniform(seed, 'i', _S_SEGMENT)} < {c!r} then {n}"
-        for n, c in enumerate(cumulative)
+    mean_orders = sum(s.share * s.mean_orders for s in SEGMENTS) / sum(shares)
+    scale = orders_per_customer / mean_orders
+    seg_case = _case(
+        _uniform(seed, "i", _S_SEGMENT),
+        [repr(threshold) for threshold in _thresholds(shares)],
+        range(len(SEGMENTS)),
     )
     rec_lo = _per_segment([s.recency_days[0] for s in SEGMENTS])
     rec_hi = _per_segment([s.recency_days[1] for s in SEGMENTS])
     span_lo = _per_segment([s.span_days[0] for s in SEGMENTS])
     span_hi = _per_segment([s.span_days[1] for s in SEGMENTS])
-    lines_mean = _per_segment([s.lines_weight * scale for s in SEGMENTS])
+    lines_mean = _per_segment([s.mean_orders * scale for s in SEGMENTS])
     width = _id_width(n_customers)
     return f"""
     select
@@ -350,7 +231,7 @@ def _customer_base_sql(n_customers: int, orders_per_customer: float, seed: int) 
         {_per_segment([s.unit_price for s in SEGMENTS])}
             * exp(0.25 * {_normal(seed, "i", _S_PRICE_A, _S_PRICE_B)}) as unit_price
     from (
-        select i, case {seg_case} else {len(SEGMENTS) - 1} end as seg
+        select i, {seg_case} as seg
         from range({int(n_customers)}) as t(i)
     )
     """
@@ -464,8 +345,8 @@ def customers_sql(n_customers: int, orders_per_customer: float, seed: int = 42) 
     null_cut = DIRTY_RATES["customer_null_id"]
     dup_cut = null_cut + DIRTY_RATES["customer_duplicate"]
     place = f"cast(floor({_uniform(seed, 'i', _S_PLACE)} * {len(PLACES)}) as integer)"
-    gender_labels = [g for g, _ in GENDERS] + ["__null__"]
-    gender_weights = [w for _, w in GENDERS] + [1.0 - sum(w for _, w in GENDERS)]
+    gender_labels = [*GENDERS, "__null__"]
+    gender_weights = [*_GENDER_WEIGHTS, 1.0 - sum(_GENDER_WEIGHTS)]
     gender = _pick(_uniform(seed, "i", _S_GENDER), gender_labels, gender_weights)
     return f"""
     with customers as ({base}),

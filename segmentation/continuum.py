@@ -78,12 +78,13 @@ import pandas as pd
 from scipy import special
 
 from segmentation.bigdata import PLACES
-from segmentation.synth import (
-    CATEGORIES,
-    CHANNELS,
-    GENDERS,
-    _format_amounts,
-    _format_ids,
+from segmentation.synth import CATEGORIES, CHANNELS, GENDERS
+from segmentation.synth.text import (
+    format_amounts,
+    format_floats,
+    format_ids,
+    format_moments,
+    write_csv_tables,
 )
 
 __all__ = [
@@ -631,8 +632,7 @@ def _format_moments(seconds: np.ndarray) -> np.ndarray:
     numpy.ndarray
         Object array of strings.
     """
-    text = np.datetime_as_string(seconds.astype("datetime64[s]"), unit="s")
-    return np.char.replace(text, "T", " ").astype(object)
+    return format_moments(seconds.astype("datetime64[s]"))
 
 
 def _format_optional_moments(seconds: np.ndarray, present: np.ndarray) -> np.ndarray:
@@ -652,24 +652,6 @@ def _format_optional_moments(seconds: np.ndarray, present: np.ndarray) -> np.nda
     """
     text = _format_moments(np.where(present, seconds, 0))
     return np.where(present, text, "").astype(object)
-
-
-def _format_floats(values: np.ndarray, spec: str) -> np.ndarray:
-    """Format floats with one format spec (deterministic text).
-
-    Parameters
-    ----------
-    values : numpy.ndarray
-        Float values.
-    spec : str
-        Format spec such as ``".8g"``.
-
-    Returns
-    -------
-    numpy.ndarray
-        Object array of strings.
-    """
-    return np.array([format(value, spec) for value in values], dtype=object)
 
 
 def _offset_seconds(days: np.ndarray) -> np.ndarray:
@@ -822,9 +804,9 @@ def _truth(
         {
             "customer_id": "",
             "first_order_at": _format_moments(join),
-            "purchase_rate_per_day": _format_floats(sample.rate, ".8g"),
-            "dropout_probability": _format_floats(sample.dropout, ".8g"),
-            "expected_order_value": _format_floats(expected_value, ".4f"),
+            "purchase_rate_per_day": format_floats(sample.rate, ".8g"),
+            "dropout_probability": format_floats(sample.dropout, ".8g"),
+            "expected_order_value": format_floats(expected_value, ".4f"),
             "is_alive_at_as_of": np.where(alive, "true", "false"),
             "dropped_out_at": _format_optional_moments(dropout_second, dropped),
             "next_order_at": _format_optional_moments(next_second, has_next),
@@ -843,8 +825,8 @@ def _truth(
             alive, -np.expm1(-rate_times_dropout * horizon) / sample.dropout, 0.0
         )
         table[f"future_orders_{horizon}d"] = count.astype(str)
-        table[f"future_revenue_{horizon}d"] = _format_amounts(cents / 100)
-        table[f"expected_orders_{horizon}d"] = _format_floats(expected, ".6f")
+        table[f"future_revenue_{horizon}d"] = format_amounts(cents / 100)
+        table[f"expected_orders_{horizon}d"] = format_floats(expected, ".6f")
     return table
 
 
@@ -923,7 +905,7 @@ def generate_continuum(
     orders, sample, nu = _draw_orders(orders_rng, join, end_second, params)
     rate_score = _normal_scores(special.gammainc(params.r, params.alpha * sample.rate))
     spend_score = -_normal_scores(special.gammainc(params.spend_q, params.spend_v * nu))
-    customer_ids = _format_ids(
+    customer_ids = format_ids(
         "K", np.arange(1, n_customers + 1), max(7, len(str(n_customers)))
     )
     people = _draw_customers(customers_rng, rate_score, spend_score)
@@ -944,7 +926,7 @@ def generate_continuum(
         {
             "customer_id": customer_ids[customer],
             "ordered_at": _format_moments(orders["second"].to_numpy()),
-            "amount": _format_amounts(orders["cents"].to_numpy() / 100),
+            "amount": format_amounts(orders["cents"].to_numpy() / 100),
             "product_category": category,
             "channel": channel,
             "status": "completed",
@@ -952,7 +934,7 @@ def generate_continuum(
     ).iloc[by_time]
     order_numbers = np.arange(1, len(table) + 1)
     table.insert(
-        0, "order_id", _format_ids("O", order_numbers, max(8, len(str(len(table)))))
+        0, "order_id", format_ids("O", order_numbers, max(8, len(str(len(table)))))
     )
     is_future = orders["second"].to_numpy()[by_time] >= as_of_second
     return {
@@ -991,13 +973,7 @@ def write_continuum(
     tables = generate_continuum(
         n_customers, random_state, as_of_date, future_days, horizons, params
     )
-    directory = Path(out_dir)
-    directory.mkdir(parents=True, exist_ok=True)
-    paths = {}
-    for name, frame in tables.items():
-        path = directory / f"{name}.csv"
-        frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
-        paths[name] = path
+    paths = write_csv_tables(tables, out_dir)
     description = {
         "generator": "segmentation.continuum",
         "generator_version": GENERATOR_VERSION,
@@ -1010,7 +986,7 @@ def write_continuum(
         "params": asdict(params),
         "row_counts": {name: len(frame) for name, frame in tables.items()},
     }
-    paths["parameters"] = directory / "parameters.json"
+    paths["parameters"] = Path(out_dir) / "parameters.json"
     paths["parameters"].write_text(
         json.dumps(description, indent=2, sort_keys=True) + "\n", encoding="utf-8"
     )

@@ -172,6 +172,34 @@ def test_planted_segments_present_and_distinct(con):
     assert top_category["new"] == "fashion"
 
 
+def test_segments_are_the_sample_profiles(con):
+    """Each segment's recency and first-to-last span follow the bundled sample's
+    profile: never below its recency floor, never above its span ceiling, and the
+    longest span reaches the top of the profile's range (a drifted copy would not)."""
+    observed = con.execute(
+        f"""
+        with per_customer as (
+            select
+                customer_id,
+                date '{EXTRACT_DATE}' - max(cast(ordered_at as date)) as recency,
+                max(cast(ordered_at as date)) - min(cast(ordered_at as date)) as span
+            from orders
+            where customer_id is not null
+            group by customer_id
+        )
+        select true_segment, min(recency), max(span)
+        from per_customer inner join true_segments using (customer_id)
+        group by true_segment
+        """
+    ).fetchall()
+    profiles = {segment.name: segment for segment in SEGMENTS}
+    assert {row[0] for row in observed} == set(profiles)
+    for name, min_recency, max_span in observed:
+        high = profiles[name].span_days[1]
+        assert min_recency >= profiles[name].recency_days[0], name
+        assert 0.98 * high <= max_span <= high, name
+
+
 def test_dirty_rows_present(con):
     null_customer, negative, lines, distinct_lines = con.execute(
         "select count(*) filter (where customer_id is null), "
