@@ -35,26 +35,33 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from segmentation.report_charts import (
+    PALETTE,
+    TOP_DOWN,
+    TOP_LEGEND,
+    _hbars,
+    _layout,
+    _legend_below,
+    _star,
+)
 from segmentation.report_common import (
     ALGORITHM_NAMES,
     FEATURE_SET_NAMES,
-    PALETTE,
-    TOP_LEGEND,
+    _algorithm_name,
     _Chart,
     _date,
     _esc,
     _int,
-    _layout,
     _missing,
     _note,
     _num,
+    _number_table,
     _pct,
     _Section,
-    _Segments,
-    _table_html,
     _text,
-    _Warehouse,
+    _tiles,
 )
+from segmentation.report_data import _Segments, _Warehouse, relation
 
 #: Div ids of this module's charts.
 OUTCOMES_CHART = "chart-segment-outcomes"
@@ -79,6 +86,10 @@ BOX_QUANTILES = (
 FLAG_DEFAULTS = {"is_eligible": True, "is_tied_with_best": False, "is_selected": False}
 
 REFERENCE_LINE = {"dash": "dash", "color": "#1f2933", "width": 1.5}
+
+#: How the trust note of a run that skipped its backtest begins (the reason
+#: follows): customer_predictions_backtest.sql writes it.
+SKIPPED_NOTE = "No backtest: "
 
 
 # ------------------------------------------------------------------- helpers
@@ -107,17 +118,23 @@ def _rounded(values: pd.Series, digits: int = 6, scale: float = 1.0) -> list[Any
 
 
 def _skipped_reason(wh: _Warehouse) -> str | None:
-    """Why the run skipped its backtest, or None when it did not skip it."""
-    needed = ("backtest_status", "backtest_reason")
-    if not wh.has("intermediate.int_run_parameters", *needed):
+    """Why the run skipped its backtest, or None when it did not skip it.
+
+    customer_predictions_backtest keeps its row for all customers when the run
+    skips the backtest: its backtest_as_of_date is then null and its trust_note
+    reads :data:`SKIPPED_NOTE` followed by the reason and a full stop.
+    """
+    needed = ("calibration_group", "backtest_as_of_date", "trust_note")
+    if not wh.has("customer_predictions_backtest", *needed):
         return None
     rows = wh.frame(
-        "select backtest_status, backtest_reason "
-        "from intermediate.int_run_parameters limit 1"
+        f"select trust_note from {relation('customer_predictions_backtest')} "
+        "where calibration_group = 'all' and backtest_as_of_date is null"
     )
-    if rows.empty or _text(rows["backtest_status"].iloc[0]) != "skipped":
+    note = _text(_first(rows, "trust_note"))
+    if not note.startswith(SKIPPED_NOTE):
         return None
-    return _text(rows["backtest_reason"].iloc[0]) or None
+    return note.removeprefix(SKIPPED_NOTE).removesuffix(".") or None
 
 
 def _no_backtest(wh: _Warehouse, what: str) -> str:
@@ -130,37 +147,18 @@ def _no_backtest(wh: _Warehouse, what: str) -> str:
 def selection_reason(wh: _Warehouse) -> str | None:
     """Why the deployed model was chosen, from segment_quality or the candidates."""
     for table, where in (
-        ("main.segment_quality", ""),
-        ("main.segment_model_candidates", "where is_selected "),
+        ("segment_quality", ""),
+        ("segment_model_candidates", "where is_selected "),
     ):
         needed = ("selection_reason", "is_selected") if where else ("selection_reason",)
         if wh.has(table, *needed):
             rows = wh.frame(
-                f"select selection_reason from {table} {where}"
+                f"select selection_reason from {relation(table)} {where}"
                 "order by selection_reason nulls last limit 1"
             )
             if len(rows) and not _missing(rows["selection_reason"].iloc[0]):
                 return str(rows["selection_reason"].iloc[0])
     return None
-
-
-def has_backtest(wh: _Warehouse) -> bool:
-    """Whether the run backtested its candidates (segment_backtest has rows)."""
-    if not wh.has("main.segment_backtest", "candidate_id"):
-        return False
-    rows = wh.frame("select count(*) as n from main.segment_backtest")
-    return int(rows["n"].iloc[0]) > 0
-
-
-def prediction_horizon(wh: _Warehouse) -> int | None:
-    """Days ahead the per-customer predictions look (None without predictions)."""
-    if not wh.has("main.customer_predictions", "prediction_horizon_days"):
-        return None
-    rows = wh.frame(
-        "select max(prediction_horizon_days) as h from main.customer_predictions"
-    )
-    value = rows["h"].iloc[0]
-    return None if _missing(value) else int(value)
 
 
 # ------------------------------------------------------------------ outcomes
@@ -185,26 +183,18 @@ def outcomes_section(wh: _Warehouse, segments: _Segments) -> _Section:
         "buy_again_rate",
         "revenue_per_customer",
     )
-    if not wh.has("main.segment_outcomes", *needed):
-        section.parts.append(
-            _note("What customers did next is not recorded in this run.")
-        )
-        return section
-    table = wh.table("main.segment_outcomes", "segment_id")
+    if not wh.has("segment_outcomes", *needed):
+        return section.note("What customers did next is not recorded in this run.")
+    table = wh.table("segment_outcomes", "segment_id")
     if table is None or table.empty:
-        section.parts.append(
-            _note(_no_backtest(wh, "what each segment's customers did next"))
-        )
-        return section
+        return section.note(_no_backtest(wh, "what each segment's customers did next"))
     first = table.iloc[0]
     horizon = _int(first["backtest_horizon_days"])
-    section.parts.append(f'<p class="lead">{html.escape(_window(first))}</p>')
+    section.add(f'<p class="lead">{html.escape(_window(first))}</p>')
     if not table["buy_again_rate"].fillna(0).gt(0).any():
-        section.parts.append(
-            _note(
-                "None of these customers bought again in the horizon, so no segment "
-                "stands out yet."
-            )
+        section.note(
+            "None of these customers bought again in the horizon, so no segment "
+            "stands out yet."
         )
 
     customers = table["customers_at_backtest_date"].astype(float)
@@ -239,17 +229,15 @@ def outcomes_section(wh: _Warehouse, segments: _Segments) -> _Section:
         (2, per_customer, 1.0, [_num(v, 2) for v in per_customer], "%{x:,.2f} each"),
     ):
         fig.add_trace(
-            go.Bar(
-                y=labels,
-                x=_rounded(values, 4, scale),
-                orientation="h",
-                marker={"color": colors},
-                text=text,
-                textposition="outside",
+            _hbars(
+                labels,
+                _rounded(values, 4, scale),
+                text,
+                colors,
+                "%{y}<br>" + unit + "<br>%{customdata}<extra></extra>",
                 cliponaxis=False,
                 customdata=who,
                 showlegend=False,
-                hovertemplate="%{y}<br>" + unit + "<br>%{customdata}<extra></extra>",
             ),
             row=1,
             col=col,
@@ -264,12 +252,12 @@ def outcomes_section(wh: _Warehouse, segments: _Segments) -> _Section:
     _layout(
         fig,
         160 + 56 * len(labels),
-        yaxis={"autorange": "reversed", "automargin": True},
+        top=70,
+        yaxis=TOP_DOWN,
         xaxis={"range": [0, 118], "ticksuffix": "%"},
         xaxis2={"range": [0, top_revenue * 1.25]},
-        margin={"l": 60, "r": 20, "t": 70, "b": 50},
     )
-    section.parts.append(_Chart(OUTCOMES_CHART, fig))
+    section.add(_Chart(OUTCOMES_CHART, fig))
 
     rows = []
     for row in table.to_dict("records"):
@@ -294,16 +282,10 @@ def outcomes_section(wh: _Warehouse, segments: _Segments) -> _Section:
         "Revenue per customer",
         "Revenue",
     ]
-    section.parts.append(_table_html(headers, rows, numeric=range(1, len(headers))))
-    return section
+    return section.add(_number_table(headers, rows))
 
 
 # ----------------------------------------------------------------- selection
-
-
-def _algorithm(name: Any) -> str:
-    """The display name of a clustering method, escaped."""
-    return html.escape(ALGORITHM_NAMES.get(_text(name), _text(name)))
 
 
 def _candidate_hover(row: dict[str, Any]) -> str:
@@ -313,7 +295,7 @@ def _candidate_hover(row: dict[str, Any]) -> str:
     if bool(row.get("is_selected")):
         status += ", deployed"
     return (
-        f"{_algorithm(row['algorithm'])}"
+        f"{html.escape(_algorithm_name(row['algorithm']))}"
         f", k = {_int(row['n_clusters'])}<br>"
         f"AUC {_num(row['backtest_auc'], 3)} ± {_num(row.get('backtest_auc_se'), 3)}"
         f"<br>{status}"
@@ -334,23 +316,19 @@ def selection_section(wh: _Warehouse) -> _Section:
     )
     reason = selection_reason(wh)
     if reason is not None:
-        section.parts.append(f"<p><strong>Why this one:</strong> {_esc(reason)}</p>")
+        section.add(f"<p><strong>Why this one:</strong> {_esc(reason)}</p>")
     needed = ("candidate_id", "algorithm", "feature_set", "n_clusters", "backtest_auc")
-    if not wh.has("main.segment_backtest", *needed):
-        section.parts.append(
-            _note("The backtest of the candidates is not available in this run.")
+    if not wh.has("segment_backtest", *needed):
+        return section.note(
+            "The backtest of the candidates is not available in this run."
         )
-        return section
-    table = wh.table("main.segment_backtest", "candidate_id")
+    table = wh.table("segment_backtest", "candidate_id")
     if table is None or table.empty:
-        section.parts.append(
-            _note(
-                "No candidate was backtested in this run (the reason is above), so "
-                "how useful each one was cannot be shown; the geometric metrics "
-                "below chose the model instead."
-            )
+        return section.note(
+            "No candidate was backtested in this run (the reason is above), so "
+            "how useful each one was cannot be shown; the geometric metrics "
+            "below chose the model instead."
         )
-        return section
     for flag, default in FLAG_DEFAULTS.items():
         table[flag] = (
             table[flag].fillna(default).astype(bool) if flag in table else default
@@ -402,7 +380,7 @@ def selection_section(wh: _Warehouse) -> _Section:
                         "width": 3,
                     },
                     mode="markers" if self_sizing else "lines+markers",
-                    name=ALGORITHM_NAMES.get(algorithm, algorithm),
+                    name=_algorithm_name(algorithm),
                     legendgroup=algorithm,
                     showlegend=algorithm not in in_legend,
                     line={"color": colors[algorithm], "width": 1.5},
@@ -443,19 +421,13 @@ def selection_section(wh: _Warehouse) -> _Section:
         col = sets.index(feature_set) + 1
         k, auc = int(row["n_clusters"]), round(float(row["backtest_auc"]), 6)
         fig.add_trace(
-            go.Scatter(
-                x=[k],
-                y=[auc],
-                mode="markers",
+            _star(
+                [k],
+                [auc],
+                18,
                 name="deployed model",
                 legendgroup="deployed",
                 showlegend=number == 0,
-                marker={
-                    "symbol": "star",
-                    "size": 18,
-                    "color": "#000000",
-                    "line": {"color": "#ffffff", "width": 1},
-                },
                 customdata=[_candidate_hover(row)],
                 hovertemplate="%{customdata}<extra></extra>",
             ),
@@ -466,7 +438,8 @@ def selection_section(wh: _Warehouse) -> _Section:
             x=k,
             y=auc,
             text=(
-                f"deployed: {_algorithm(row['algorithm'])}, k = {k}<br>AUC {auc:.3f}"
+                f"deployed: {html.escape(_algorithm_name(row['algorithm']))}, k = {k}"
+                f"<br>AUC {auc:.3f}"
             ),
             showarrow=True,
             arrowhead=0,
@@ -481,20 +454,14 @@ def selection_section(wh: _Warehouse) -> _Section:
         )
     fig.update_xaxes(title_text="segments (k)", dtick=1)
     fig.update_yaxes(title_text="buy-again AUC (0.5 = chance)", row=1, col=1)
-    _layout(
-        fig,
-        520,
-        legend={"orientation": "h", "y": -0.2, "yanchor": "top", "x": 0},
-        margin={"l": 60, "r": 20, "t": 40, "b": 90},
-    )
-    section.parts.append(_Chart(BACKTEST_CHART, fig))
+    _layout(fig, 520, bottom=90, legend=_legend_below(-0.2))
     window = _window(table.iloc[0]) if "outcome_end_date" in table else ""
-    section.parts.append(
+    return section.add(
+        _Chart(BACKTEST_CHART, fig),
         f'<p class="muted">{html.escape(window)} Candidates on the scaled features '
         f"are drawn ({_int(len(scaled))} of {_int(len(table))}); each was judged on "
-        f"{_int(_first(table, 'customers_evaluated'))} customers.</p>"
+        f"{_int(_first(table, 'customers_evaluated'))} customers.</p>",
     )
-    return section
 
 
 # --------------------------------------------------------------- predictions
@@ -509,7 +476,7 @@ def _trust(wh: _Warehouse) -> tuple[str, pd.DataFrame]:
         "actual_orders",
         "trust_note",
     )
-    if not wh.has("main.customer_predictions_backtest", *needed):
+    if not wh.has("customer_predictions_backtest", *needed):
         return (
             _note(
                 "The predictions' backtest is not in this run, so how far to "
@@ -517,7 +484,7 @@ def _trust(wh: _Warehouse) -> tuple[str, pd.DataFrame]:
             ),
             pd.DataFrame(),
         )
-    table = wh.table("main.customer_predictions_backtest", "calibration_group")
+    table = wh.table("customer_predictions_backtest", "calibration_group")
     overall = table[table["calibration_group"] == "all"]
     note = _first(overall, "trust_note")
     sentence = (
@@ -562,11 +529,12 @@ def _calibration_chart(deciles: pd.DataFrame) -> go.Figure:
     _layout(
         fig,
         420,
+        top=50,
+        bottom=70,
         barmode="group",
         xaxis={"title": {"text": "customers ranked by expected orders, in tenths"}},
         yaxis={"title": {"text": "orders per customer in the horizon"}},
         legend=TOP_LEGEND,
-        margin={"l": 60, "r": 20, "t": 50, "b": 70},
     )
     return fig
 
@@ -584,8 +552,9 @@ def _probability_by_segment(wh: _Warehouse) -> pd.DataFrame:
         f"avg(p.probability_active) as mean, {quantiles}, "
         "count(*) filter (where p.is_at_risk) as at_risk, "
         "count(*) filter (where p.is_high_value) as high_value "
-        "from main.customer_predictions as p "
-        "inner join main.customer_segments as s on s.customer_id = p.customer_id "
+        f"from {relation('customer_predictions')} as p "
+        f"inner join {relation('customer_segments')} as s "
+        "on s.customer_id = p.customer_id "
         "group by s.segment_id order by s.segment_id nulls last"
     )
 
@@ -614,13 +583,13 @@ def _probability_chart(boxes: pd.DataFrame, segments: _Segments) -> go.Figure:
     _layout(
         fig,
         140 + 52 * len(boxes),
+        top=30,
         xaxis={
             "title": {"text": "chance the customer is still active"},
             "range": [0, 1.02],
             "tickformat": ".0%",
         },
-        yaxis={"autorange": "reversed", "automargin": True},
-        margin={"l": 60, "r": 20, "t": 30, "b": 50},
+        yaxis=TOP_DOWN,
     )
     return fig
 
@@ -636,7 +605,7 @@ def predictions_section(wh: _Warehouse, segments: _Segments) -> _Section:
         "fitted on the history before the backtest date says how far to trust it.",
     )
     block, deciles = _trust(wh)
-    section.parts.append(block)
+    section.add(block)
     needed = (
         "customer_id",
         "prediction_horizon_days",
@@ -647,11 +616,8 @@ def predictions_section(wh: _Warehouse, segments: _Segments) -> _Section:
         "is_high_value",
         "prediction_note",
     )
-    if not wh.has("main.customer_predictions", *needed):
-        section.parts.append(
-            _note("Per-customer predictions are not available in this run.")
-        )
-        return section
+    if not wh.has("customer_predictions", *needed):
+        return section.note("Per-customer predictions are not available in this run.")
     summary = wh.frame(
         "select count(*) as customers, count(probability_active) as predicted, "
         "count(*) filter (where is_at_risk) as at_risk, "
@@ -659,22 +625,19 @@ def predictions_section(wh: _Warehouse, segments: _Segments) -> _Section:
         "sum(expected_orders) as expected_orders, "
         "sum(expected_revenue) as expected_revenue, "
         "max(prediction_horizon_days) as horizon, max(as_of_date) as as_of_date "
-        "from main.customer_predictions"
+        f"from {relation('customer_predictions')}"
     ).iloc[0]
     notes = wh.frame(
-        "select distinct prediction_note from main.customer_predictions "
+        f"select distinct prediction_note from {relation('customer_predictions')} "
         "where prediction_note is not null order by 1"
     )["prediction_note"].tolist()
     if not int(summary["predicted"]):
         why = " ".join(str(n) for n in notes) or "the model could not be fitted."
         said = html.escape(why) in block  # the trust sentence may give the reason
-        section.parts.append(
-            _note(
-                "No customer has a prediction in this run"
-                + (", for the reason above." if said else f": {why}")
-            )
+        return section.note(
+            "No customer has a prediction in this run"
+            + (", for the reason above." if said else f": {why}")
         )
-        return section
     horizon = _int(summary["horizon"])
     tiles = [
         (_int(summary["predicted"]), "customers with a prediction"),
@@ -683,51 +646,37 @@ def predictions_section(wh: _Warehouse, segments: _Segments) -> _Section:
         (_num(summary["expected_orders"], 0), f"orders expected in {horizon} days"),
         (_num(summary["expected_revenue"], 0), f"revenue expected in {horizon} days"),
     ]
-    section.parts.append(
-        '<div class="tiles">'
-        + "".join(
-            f'<div class="tile"><div class="value">{value}</div>'
-            f'<div class="label">{html.escape(label)}</div></div>'
-            for value, label in tiles
-        )
-        + "</div>"
-    )
+    section.add(_tiles(tiles))
     for note in notes:
-        section.parts.append(
-            f'<p class="muted"><strong>Model note:</strong> {_esc(note)}</p>'
-        )
+        section.add(f'<p class="muted"><strong>Model note:</strong> {_esc(note)}</p>')
 
     if len(deciles):
-        section.parts.append(_Chart(CALIBRATION_CHART, _calibration_chart(deciles)))
-        section.parts.append(
+        section.add(
+            _Chart(CALIBRATION_CHART, _calibration_chart(deciles)),
             f'<p class="muted">{html.escape(_window(deciles.iloc[0]))} Customers '
             "are ranked by the orders the model fitted before the backtest date "
             "expected of them and cut into ten equal groups (1 = most expected); a "
-            "calibrated model has the two bars of each group alike.</p>"
+            "calibrated model has the two bars of each group alike.</p>",
         )
     else:
-        section.parts.append(
-            _note("There is no backtest of the predictions to compare, per decile.")
-        )
+        section.note("There is no backtest of the predictions to compare, per decile.")
 
-    if not wh.has("main.customer_segments", "customer_id", "segment_id"):
+    if not wh.has("customer_segments", "customer_id", "segment_id"):
         return section
     boxes = _probability_by_segment(wh)
     drawn = boxes[boxes["predicted"] > 0]
     if len(drawn):
-        section.parts.append(
+        section.add(
             f"<p><strong>Chance each segment's customers are still active</strong> "
             f"(on {_date(summary['as_of_date'])}): the box holds the middle half of "
             "the customers, the line their median, the dashed line the mean and the "
-            "whiskers run from the 5th to the 95th percentile.</p>"
-        )
-        section.parts.append(
-            _Chart(PROBABILITY_CHART, _probability_chart(drawn, segments))
+            "whiskers run from the 5th to the 95th percentile.</p>",
+            _Chart(PROBABILITY_CHART, _probability_chart(drawn, segments)),
         )
     segment_columns = {"mean_probability_active", "expected_revenue"}
     by_segment = (
-        wh.table("main.segments", "segment_id")
-        if wh.has("main.segments", "segment_id", *segment_columns)
+        wh.table("segments", "segment_id")
+        if wh.has("segments", "segment_id", *segment_columns)
         else None
     )
     known = (
@@ -757,5 +706,4 @@ def predictions_section(wh: _Warehouse, segments: _Segments) -> _Section:
         "High value",
         f"Revenue expected in {horizon} days",
     ]
-    section.parts.append(_table_html(headers, rows, numeric=range(1, len(headers))))
-    return section
+    return section.add(_number_table(headers, rows))

@@ -27,7 +27,7 @@ import duckdb
 import numpy as np
 import pytest
 
-from segmentation import report, report_backtest, report_common
+from segmentation import publish, report, report_backtest, report_common, report_data
 from segmentation.tests import browser
 from segmentation.tests.dbt_helpers import PROJECT_DIR, DbtRun
 
@@ -142,7 +142,8 @@ def test_report_is_written_with_every_segment(
         assert html.escape(name) in page, name
     for section in ("Run facts", "Data quality", "RFM grid", "Contents"):
         assert section in page
-    # run facts: the data window, the selected model and the software versions
+    # run facts: the data window (read from customer_features, checked against the
+    # run's parameters), the selected model and the software versions
     (first, last), (algorithm, k, recovery) = sample_run.query(
         "select first_order_date, last_order_date from intermediate.int_run_parameters"
     ) + sample_run.query(
@@ -355,6 +356,44 @@ def test_cli_writes_the_same_report(
     assert output.read_bytes() == sample_report.read_bytes()
 
 
+def test_report_reads_public_tables_and_the_models_own_only(
+    sample_run: DbtRun, sample_report: Path, tmp_path: Path
+) -> None:
+    """Every table goes through report_data.relation: a database holding only the
+    public tables and the model's preparation and centres gives the same page."""
+    tables = (*publish.PUBLIC_TABLES, *report_data.MODEL_TABLES)
+    reduced = publish.publish(sample_run.database, tmp_path / "public.duckdb", tables)
+    again = report.build_report(reduced, tmp_path / "public.html")
+    assert again.read_bytes() == sample_report.read_bytes()
+    assert report_data.relation("segments") == "main.segments"
+    with pytest.raises(ValueError, match="public tables only"):
+        report_data.relation("int_run_parameters")
+
+
+def test_the_report_exposure_lists_every_table_the_report_reads(
+    sample_run: DbtRun, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The segment_report exposure (dbt docs lineage) is what the report reads."""
+    read: set[str] = set()
+    original = report_data.relation
+
+    def recording(table: str) -> str:
+        read.add(table)
+        return original(table)
+
+    for module in list(sys.modules.values()):
+        name = getattr(module, "__name__", "")
+        if name.startswith("segmentation.report") and hasattr(module, "relation"):
+            monkeypatch.setattr(module, "relation", recording)
+    report.build_report(sample_run.database, tmp_path / "report.html")
+    manifest = json.loads((sample_run.target / "manifest.json").read_text())
+    (exposure,) = [
+        e for e in manifest["exposures"].values() if e["name"] == "segment_report"
+    ]
+    declared = {node.rsplit(".", 1)[1] for node in exposure["depends_on"]["nodes"]}
+    assert read == declared
+
+
 def test_cli_reports_a_missing_database(tmp_path: Path) -> None:
     output = tmp_path / "report.html"
     code = report.main(
@@ -364,14 +403,15 @@ def test_cli_reports_a_missing_database(tmp_path: Path) -> None:
     assert not output.exists()
 
 
-# Tables a reduced run keeps: no candidates, centroids, rules, data quality or
-# run parameters; segment_quality without the label-recovery column.
+# Tables a reduced run keeps: no candidates, centroids, rules or data quality;
+# segment_quality without the label-recovery column.
 KEPT_TABLES = (
     "segments",
     "segment_profiles",
     "rfm_scores",
     "customer_segments",
     "customer_features",
+    "segment_model_features",
     "segment_preprocessing",
 )
 
@@ -412,7 +452,7 @@ def test_report_renders_without_optional_tables(
     assert "Model candidates are not available in this run." in page
     assert "The data quality summary is not in this run." in page
     assert "Recovery of known labels" not in page
-    # without run parameters the data window comes from customer_features
+    # the data window comes from customer_features
     assert re.search(r"<dd>\d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d</dd>", page)
 
 
@@ -438,11 +478,6 @@ def test_report_says_why_when_nothing_could_be_backtested_or_predicted(
         for table in ("segment_backtest", "segment_outcomes"):
             con.execute(f"delete from main.{table}")
         con.execute(
-            "update intermediate.int_run_parameters set backtest_status = 'skipped', "
-            "backtest_reason = ?, backtest_as_of_date = null",
-            [SKIPPED_BECAUSE],
-        )
-        con.execute(
             "update main.segment_quality set selection_reason = "
             "'no backtest, so chosen by geometry alone: highest silhouette'"
         )
@@ -450,9 +485,11 @@ def test_report_says_why_when_nothing_could_be_backtested_or_predicted(
             "delete from main.customer_predictions_backtest "
             "where calibration_group <> 'all'"
         )
+        # a skipped backtest leaves the row for all customers without a backtest
+        # date, its trust note saying why (the report reads the reason there)
         con.execute(
             "update main.customer_predictions_backtest set predicted_orders = null, "
-            "buy_again_auc = null, trust_note = ?",
+            "buy_again_auc = null, backtest_as_of_date = null, trust_note = ?",
             [f"No backtest: {SKIPPED_BECAUSE}."],
         )
         con.execute(
