@@ -53,8 +53,8 @@ publish: install
 test: install-dev lint build pytest
 
 lint: install-dev
-	$(BIN)/ruff check segmentation
-	$(BIN)/ruff format --check segmentation
+	$(BIN)/ruff check segmentation models bench
+	$(BIN)/ruff format --check segmentation models bench
 	@# on an empty scratch database: macros that read tables while compiling (top_values,
 	@# drift_bins, ...) then render the same SQL as on a fresh clone
 	DBT_DUCKDB_PATH=$$(mktemp -d)/lint.duckdb $(BIN)/sqlfluff lint models tests analyses

@@ -43,7 +43,6 @@ def project_vars() -> dict[str, Any]:
     return dict(_load_yaml(PROJECT_FILE)["vars"])
 
 
-
 @lru_cache(maxsize=1)
 def public_tables() -> tuple[str, ...]:
     """The models declared ``access: public``, in the order the YAML lists them.

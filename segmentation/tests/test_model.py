@@ -183,3 +183,53 @@ def test_mismatched_inputs_raise(fitted):
         fit_segmentation(frame.head(100), candidates, PARAMS)
     with pytest.raises(ValueError, match="exactly one selected"):
         fit_segmentation(frame, candidates.assign(is_selected=False), PARAMS)
+
+
+def _names(model) -> dict[int, str]:
+    return model.centroids.set_index("segment_id")["segment_name"].to_dict()
+
+
+def _as_catalog(model, ids: dict[int, int] | None = None) -> pd.DataFrame:
+    """A fitted model's segments as segment_catalog stores them (``ids`` relabels)."""
+    names = _names(model)
+    previous = model.profile.rename(columns={"mean_value": "segment_mean"})
+    previous["segment_name"] = previous["segment_id"].map(names)
+    if ids:
+        previous["segment_id"] = previous["segment_id"].map(ids)
+    return previous[["segment_id", "segment_name", "feature", "segment_mean"]]
+
+
+def test_a_refit_on_unchanged_data_keeps_every_customers_segment(fitted):
+    """Matching against the previous run (not determinism alone): every customer
+    keeps the segment id and name they had."""
+    frame, candidates, model = fitted
+    previous = _as_catalog(model)
+    again = fit_segmentation(
+        frame.sample(frac=1.0, random_state=5),
+        candidates,
+        PARAMS,
+        previous,
+        max_known_id=int(model.centroids["segment_id"].max()),
+    )
+    pd.testing.assert_frame_equal(again.sample_assignments, model.sample_assignments)
+    pd.testing.assert_frame_equal(
+        again.centroids[["segment_id", "segment_name"]],
+        model.centroids[["segment_id", "segment_name"]],
+    )
+
+
+def test_ids_follow_the_profiles_when_two_segments_swap(fitted):
+    """The previous run knew segment 1's profile as id 2 and segment 2's as id 1:
+    the refit publishes each profile under the id it had before, so every
+    customer of canonical segment 1 gets id 2 and the other way round."""
+    frame, candidates, model = fitted
+    k = int(model.centroids["segment_id"].max())
+    swap = {1: 2, 2: 1, **{s: s for s in range(3, k + 1)}}
+    previous = _as_catalog(model, swap)
+    refit = fit_segmentation(frame, candidates, PARAMS, previous, max_known_id=k)
+    expected = model.sample_assignments["segment_id"].map(swap)
+    np.testing.assert_array_equal(
+        refit.sample_assignments["segment_id"].to_numpy(), expected.to_numpy()
+    )
+    names, published = _names(model), _names(refit)
+    assert published[2] == names[1] and published[1] == names[2]

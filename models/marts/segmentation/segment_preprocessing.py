@@ -1,7 +1,7 @@
 """The selected model's preparation, one row per feature considered: imputation value,
 transform, clipping bounds, centre and scale, and why a feature was dropped.
-The preparation is fitted here once; segment_centroids clusters what these steps produce.
-With refit: false, the stored table is kept as it is."""
+The preparation is fitted here once; segment_centroids clusters what these steps
+produce. With refit: false, the stored table is kept as it is."""
 
 import json
 
