@@ -57,14 +57,17 @@ lint: install-dev
 	$(BIN)/ruff format --check segmentation models bench
 	@# on an empty scratch database: macros that read tables while compiling (top_values,
 	@# drift_bins, ...) then render the same SQL as on a fresh clone
-	DBT_DUCKDB_PATH=$$(mktemp -d)/lint.duckdb $(BIN)/sqlfluff lint models tests analyses
+	DBT_DUCKDB_PATH=$$(mktemp -d)/lint.duckdb $(BIN)/sqlfluff lint --processes 2 \
+		models tests analyses
 
 ## make test-fast: the unit tests only (no dbt build), for the edit-test loop
 test-fast: install-dev
 	$(BIN)/python -m pytest -q -m "not e2e"
 
-pytest: install-dev browser
-	$(BIN)/python -m pytest -q
+# pytest reuses the sample build `make test` has just run (conftest.sample_build)
+pytest: install-dev browser build
+	SEGMENTATION_SAMPLE_BUILD=$(DATABASE):target $(BIN)/python -m pytest -q \
+		-n $${PYTEST_WORKERS:-auto} --dist loadfile
 
 ## headless Chromium for the report's browser test (a Debian package; CI runs as root)
 browser:

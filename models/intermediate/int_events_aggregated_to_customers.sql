@@ -4,8 +4,7 @@
 with
 
 events as (
-    select * from {{ ref('int_events_validated') }}
-    where rejection_reason is null
+    select * from {{ ref('int_events_clean') }}
 ),
 
 snapshots as (

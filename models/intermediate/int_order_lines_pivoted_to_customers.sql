@@ -6,8 +6,7 @@
 with
 
 order_lines as (
-    select * from {{ ref('int_order_lines_validated') }}
-    where rejection_reason is null
+    select * from {{ ref('int_order_lines_clean') }}
 ),
 
 snapshots as (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -126,6 +128,19 @@ def fast_params() -> dict:
 
 # --- dbt builds shared by the end-to-end tests (each build is a minute or so) ---------
 
+#: Vars for end-to-end builds that test something other than the model search
+#: (refreshes, erasure, degenerate inputs): k-means only, k up to 6, fewer
+#: resamples, and no bar on recovering the planted segments (a quality of the
+#: search). The search itself is tested on the default settings (sample_build).
+QUICK_SEARCH = {
+    "segmentation_algorithms": ["kmeans"],
+    "include_autoencoder": False,
+    "k_max": 6,
+    "stability_splits": 1,
+    "backtest_bootstrap_samples": 10,
+    "min_planted_segment_recovery": 0.0,
+}
+
 
 def assert_build_ok(run):
     """Fail with the tail of dbt's output when a dbt command did not succeed."""
@@ -135,10 +150,39 @@ def assert_build_ok(run):
 
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory):
-    """`dbt build` of the bundled sample, in its own database."""
-    from segmentation.tests.dbt_helpers import run_dbt
+    """`dbt build` of the bundled sample, in its own database.
 
-    return assert_build_ok(run_dbt(["build"], tmp_path_factory.mktemp("sample")))
+    `make test` has just built the sample (every model and test) before it runs
+    pytest, and says so in SEGMENTATION_SAMPLE_BUILD (``<database>:<target dir>``):
+    then that build's database and manifest are copied instead of built again.
+    """
+    import shutil
+    from pathlib import Path
+
+    from segmentation.tests.dbt_helpers import DbtRun, run_dbt
+
+    workdir = tmp_path_factory.mktemp("sample")
+    reuse = os.environ.get("SEGMENTATION_SAMPLE_BUILD")
+    if not reuse:
+        return assert_build_ok(run_dbt(["build"], workdir))
+    database, target = (Path(part) for part in reuse.split(":"))
+    copy = DbtRun(
+        0, f"(the build of {database})", workdir / "test.duckdb", workdir / "target"
+    )
+    shutil.copyfile(database, copy.database)
+    copy.target.mkdir()
+    shutil.copyfile(target / "manifest.json", copy.target / "manifest.json")
+    return copy
+
+
+def _shared_dir(tmp_path_factory, name: str):
+    """A directory all pytest-xdist workers of this run share (their own otherwise)."""
+
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = tmp_path_factory.getbasetemp().parent / name
+        shared.mkdir(exist_ok=True)
+        return shared
+    return tmp_path_factory.mktemp(name)
 
 
 @pytest.fixture(scope="session")
@@ -148,22 +192,36 @@ def orders_only_csv(tmp_path_factory):
 
     from segmentation.tests.dbt_helpers import PROJECT_DIR
 
-    path = tmp_path_factory.mktemp("orders_only") / "orders.csv"
+    path = _shared_dir(tmp_path_factory, "orders_only") / "orders.csv"
     with open(PROJECT_DIR / "seeds" / "raw_orders.csv", newline="") as source:
         rows = list(csv.DictReader(source))
     columns = ["order_id", "customer_id", "ordered_at", "amount"]
-    with open(path, "w", newline="") as target:
+    partial = path.with_suffix(f".{os.getpid()}.tmp")
+    with open(partial, "w", newline="") as target:
         writer = csv.DictWriter(target, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
         writer.writerows(rows)
+    partial.replace(path)  # identical content from every worker, replaced atomically
     return path
 
 
 @pytest.fixture(scope="session")
 def orders_only_build(tmp_path_factory, orders_only_csv):
-    """`dbt build` on a transactions-only file (no customers, events or survey)."""
-    from segmentation.tests.dbt_helpers import run_dbt
+    """`dbt build` on a transactions-only file (no customers, events or survey),
+    built once per test run: parallel workers wait for the first one's build."""
+    import json
 
-    workdir = tmp_path_factory.mktemp("orders_only_build")
-    variables = {"orders_path": str(orders_only_csv)}
-    return assert_build_ok(run_dbt(["build"], workdir, variables=variables))
+    from filelock import FileLock
+
+    from segmentation.tests.dbt_helpers import DbtRun, run_dbt
+
+    workdir = _shared_dir(tmp_path_factory, "orders_only_build")
+    record = workdir / "run.json"
+    with FileLock(str(workdir / "build.lock")):
+        if not record.exists():
+            variables = {"orders_path": str(orders_only_csv)}
+            run = run_dbt(["build"], workdir, variables=variables)
+            record.write_text(json.dumps([run.returncode, run.output]))
+    returncode, output = json.loads(record.read_text())
+    run = DbtRun(returncode, output, workdir / "test.duckdb", workdir / "target")
+    return assert_build_ok(run)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from segmentation.tests.conftest import QUICK_SEARCH
 from segmentation.tests.dbt_helpers import DbtRun, run_dbt
 
 pytestmark = pytest.mark.e2e  # builds or runs the dbt project: make test, not test-fast
@@ -208,9 +209,8 @@ def test_sql_looking_vars_are_refused(
 def test_degenerate_segmentation_gives_a_clear_message(
     tmp_path: Path, text: str, case: str
 ) -> None:
-    run = run_dbt(
-        ["build"], tmp_path, variables={"orders_path": str(_orders(tmp_path, text))}
-    )
+    variables = {**QUICK_SEARCH, "orders_path": str(_orders(tmp_path, text))}
+    run = run_dbt(["build"], tmp_path, variables=variables)
     # Too little to split: the model falls back to one documented segment, every
     # customer is scored into it, and a failing gate stops the build in words.
     assert run.returncode != 0, case

@@ -87,7 +87,7 @@ def test_selected_segmentation_predicts_nearly_as_well_as_the_best_candidate(
     run = _ok(continuum_build)
     candidates = _frame(run, "select * from main.segment_model_candidates")
     sample = _frame(run, "select * from main.segment_training_sample")
-    features = _frame(run, "select * from main.customer_features")
+    features = _frame(run, "select * from main.segment_model_features")
     quality = _frame(run, "select * from main.segment_quality")
     bought = features[["customer_id"]].merge(truth, on="customer_id")["bought"]
     assert len(bought) == len(features)

@@ -228,11 +228,9 @@ def test_docs_describe_every_model_and_column(
 
 
 def test_orders_only_input_gets_features_rfm_and_segments(
-    orders_only_csv: Path, tmp_path: Path
+    orders_only_build: DbtRun,
 ) -> None:
-    run = _ok(
-        run_dbt(["build"], tmp_path, variables={"orders_path": str(orders_only_csv)})
-    )
+    run = orders_only_build
     (valid_customers,) = run.query(
         "select count(distinct customer_id) "
         "from intermediate.int_order_lines_validated where rejection_reason is null"

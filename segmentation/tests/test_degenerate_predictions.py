@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from segmentation.tests.conftest import QUICK_SEARCH
 from segmentation.tests.dbt_helpers import DbtRun, run_dbt
 
 pytestmark = pytest.mark.e2e  # builds or runs the dbt project: make test, not test-fast
@@ -39,7 +40,7 @@ def one_order_each(tmp_path_factory) -> DbtRun:
         for i in range(400)
     ]
     orders = _write(workdir / "orders.csv", rows)
-    return run_dbt(["build"], workdir, {"orders_path": str(orders)})
+    return run_dbt(["build"], workdir, {**QUICK_SEARCH, "orders_path": str(orders)})
 
 
 def test_single_order_customers_get_null_predictions_with_a_reason(
@@ -71,7 +72,7 @@ def short_history(tmp_path_factory) -> DbtRun:
             when = start + timedelta(days=(i * 3 + j * 5) % 21, hours=j)
             rows.append((f"O{i:04d}-{j}", f"C{i:04d}", when, 20 + (i % 13) * 3))
     orders = _write(workdir / "orders.csv", rows)
-    return run_dbt(["build"], workdir, {"orders_path": str(orders)})
+    return run_dbt(["build"], workdir, {**QUICK_SEARCH, "orders_path": str(orders)})
 
 
 def test_short_history_skips_the_backtest_and_says_so(short_history: DbtRun) -> None:

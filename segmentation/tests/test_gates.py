@@ -1,8 +1,10 @@
 """Every quality gate fails when its threshold is out of reach, with its sentence.
 
-Each case runs the gate's dbt test on the shared sample build with a var that no
-segmentation can meet (and, for gates that warn by default, the severity var set to
-error). A gate that cannot fail protects nothing; these tests prove each one can.
+Each case sets a var that no segmentation can meet (and, for gates that warn by
+default, the severity var set to error). The gates' dbt tests run once on the shared
+sample build with every case's vars together (each gate reads only its own), and each
+case then checks its own gate's line and sentence. A gate that cannot fail protects
+nothing; these tests prove each one can.
 """
 
 from __future__ import annotations
@@ -75,58 +77,72 @@ GATES = [
 ]
 
 
-def _test_gate(sample_build: DbtRun, tmp_path: Path, name: str, variables: dict):
+# gates that only warn by default: the same impossible bars, default severities
+WARN_BY_DEFAULT = [
+    (
+        "gate_min_silhouette",
+        {"min_silhouette": 0.99},
+        "Quality gate min_silhouette failed",
+    ),
+    (
+        "gate_max_davies_bouldin",
+        {"max_davies_bouldin": 0.01},
+        "Quality gate max_davies_bouldin failed",
+    ),
+    (
+        "gate_min_backtest_auc",
+        {"min_backtest_auc": 0.9999},
+        "they do not predict who buys next",
+    ),
+    ("gate_max_segments", {"max_segments": 2}, "Quality gate max_segments failed"),
+    (
+        "gate_min_prediction_auc",
+        {"min_prediction_auc": 0.9999},
+        "per-customer predictions barely ranked",
+    ),
+]
+
+
+def _test_gates(sample_build: DbtRun, workdir: Path, cases: list) -> DbtRun:
+    variables = {
+        key: value for _, case_vars, _ in cases for key, value in case_vars.items()
+    }
     return run_dbt(
-        ["test", "--select", name],
-        tmp_path,
+        ["test", "--select", *sorted({gate for gate, _, _ in cases})],
+        workdir,
         variables=variables,
         database=sample_build.database,
     )
 
 
+@pytest.fixture(scope="module")
+def failing_gates(sample_build: DbtRun, tmp_path_factory) -> DbtRun:
+    return _test_gates(sample_build, tmp_path_factory.mktemp("gates_fail"), GATES)
+
+
+@pytest.fixture(scope="module")
+def warning_gates(sample_build: DbtRun, tmp_path_factory) -> DbtRun:
+    return _test_gates(
+        sample_build, tmp_path_factory.mktemp("gates_warn"), WARN_BY_DEFAULT
+    )
+
+
 @pytest.mark.parametrize(("gate", "variables", "sentence"), GATES)
 def test_each_gate_fails_with_its_sentence(
-    sample_build: DbtRun, tmp_path: Path, gate: str, variables: dict, sentence: str
+    failing_gates: DbtRun, gate: str, variables: dict, sentence: str
 ) -> None:
-    run = _test_gate(sample_build, tmp_path, gate, variables)
-    assert run.returncode != 0, run.output[-3000:]
-    assert sentence in run.output
-    assert f"FAIL 1 {gate}" in run.output
+    assert failing_gates.returncode != 0, failing_gates.output[-3000:]
+    assert sentence in failing_gates.output
+    assert f"FAIL 1 {gate}" in failing_gates.output
 
 
-@pytest.mark.parametrize(
-    ("gate", "variables", "sentence"),
-    [
-        (
-            "gate_min_silhouette",
-            {"min_silhouette": 0.99},
-            "Quality gate min_silhouette failed",
-        ),
-        (
-            "gate_max_davies_bouldin",
-            {"max_davies_bouldin": 0.01},
-            "Quality gate max_davies_bouldin failed",
-        ),
-        (
-            "gate_min_backtest_auc",
-            {"min_backtest_auc": 0.9999},
-            "they do not predict who buys next",
-        ),
-        ("gate_max_segments", {"max_segments": 2}, "Quality gate max_segments failed"),
-        (
-            "gate_min_prediction_auc",
-            {"min_prediction_auc": 0.9999},
-            "per-customer predictions barely ranked",
-        ),
-    ],
-)
+@pytest.mark.parametrize(("gate", "variables", "sentence"), WARN_BY_DEFAULT)
 def test_geometric_backtest_and_shape_gates_warn_by_default(
-    sample_build: DbtRun, tmp_path: Path, gate: str, variables: dict, sentence: str
+    warning_gates: DbtRun, gate: str, variables: dict, sentence: str
 ) -> None:
-    run = _test_gate(sample_build, tmp_path, gate, variables)
-    assert run.returncode == 0, run.output[-3000:]
-    assert f"WARN 1 {gate}" in run.output
-    assert sentence in run.output
+    assert warning_gates.returncode == 0, warning_gates.output[-3000:]
+    assert f"WARN 1 {gate}" in warning_gates.output
+    assert sentence in warning_gates.output
 
 
 def test_privacy_minimum_fails_the_build(sample_build: DbtRun, tmp_path: Path) -> None:

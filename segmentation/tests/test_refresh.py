@@ -2,7 +2,9 @@
 
 1. at as_of_date 2026-06-01; 2. a month later, score-only (refit: false), which also
 measures drift against June; 3. a month later with a refit; 4. score-only again with
-three customers erased.
+three customers erased, then `dbt test` on what that left; 5. score-only a year later
+with drift_policy 'fail', which must stop the build. The model search runs on
+QUICK_SEARCH: these tests are about refreshes, not the search.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from segmentation.tests.conftest import assert_build_ok
+from segmentation.tests.conftest import QUICK_SEARCH, assert_build_ok
 from segmentation.tests.dbt_helpers import DbtRun, run_dbt
 
 pytestmark = pytest.mark.e2e  # builds or runs the dbt project: make test, not test-fast
@@ -39,6 +41,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict:
     out = {}
 
     def build(name: str, variables: dict | None = None) -> None:
+        variables = {**QUICK_SEARCH, **(variables or {})}
         run = assert_build_ok(
             run_dbt(["build"], workdir / name, variables, database=database)
         )
@@ -79,6 +82,26 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict:
     build("score_only", {"refit": False})
     build("july")
     build("erased", {"refit": False, "forget_customer_ids": ERASED})
+    # the erased rows are gone from the raw copies too: every test must still hold
+    out["tested_after_erasure"] = run_dbt(
+        ["test"],
+        workdir / "tested_after_erasure",
+        {**QUICK_SEARCH, "refit": False, "forget_customer_ids": ERASED},
+        database=database,
+    )
+    # a planted shift: the same customers a year on, scored by the June model
+    out["drift_fails"] = run_dbt(
+        ["build"],
+        workdir / "drift_fails",
+        {
+            **QUICK_SEARCH,
+            "refit": False,
+            "as_of_date": "2027-07-01",
+            "drift_policy": "fail",
+            "forget_customer_ids": ERASED,  # erasure requests stay in force
+        },
+        database=database,
+    )
     return out
 
 
@@ -128,6 +151,23 @@ def test_erased_customers_leave_no_trace_in_any_table(runs: dict) -> None:
         "where outcome = 'erased'"
     )
     assert dict(erased).get("customers") == 3
+
+
+def test_tests_still_pass_after_an_erasure(runs: dict) -> None:
+    """The reconciliation (raw = clean + rejected + duplicates + erased) holds on
+    the raw copies the erasure purged, not only because the forget list is empty."""
+    run = runs["tested_after_erasure"]
+    assert run.returncode == 0, run.output[-4000:]
+    assert run.output.count("PASS reconciles_with_raw_input") == 4, run.output[-4000:]
+
+
+def test_drift_policy_fail_stops_the_build_on_a_planted_shift(runs: dict) -> None:
+    run = runs["drift_fails"]
+    assert run.returncode != 0
+    assert "Failure in test drift_within_threshold" in run.output, run.output[-4000:]
+    assert "The data moved since training" in run.output
+    # it is the drift gate that stops the build, nothing else
+    assert "ERROR=1 " in run.output, run.output[-2000:]
 
 
 def test_drift_is_measured_against_the_training_run(runs: dict) -> None:

@@ -6,7 +6,6 @@
     a share of 0. A missing value counts as '(missing)'. -#}
 {%- set has_category = input_has_column('orders', 'product_category') -%}
 {%- set has_channel = input_has_column('orders', 'channel') -%}
-{%- set has_events = input_origin('events') != 'absent' -%}
 with
 
 current_snapshot as (
@@ -19,8 +18,7 @@ customer_features as (
 ),
 
 order_lines as (
-    select * from {{ ref('int_order_lines_validated') }}
-    where rejection_reason is null
+    select * from {{ ref('int_order_lines_clean') }}
 ),
 
 orders as (
@@ -28,54 +26,62 @@ orders as (
 ),
 
 events as (
-    select * from {{ ref('int_events_validated') }}
-    where rejection_reason is null
+    select * from {{ ref('int_events_clean') }}
 ),
 
-activity as (
-    select
-        cast(null as {{ dbt.type_string() }}) as customer_id,
-        cast(null as {{ dbt.type_string() }}) as dimension,
-        cast(null as {{ dbt.type_string() }}) as value
-    from current_snapshot
-    where 1 = 0
-    {%- if has_category %}
-    union all
+category_values as (
     select
         order_lines.customer_id,
         'product_category' as dimension,
-        cast(order_lines.product_category as {{ dbt.type_string() }}) as value
+        {% if has_category -%}
+            cast(order_lines.product_category as {{ dbt.type_string() }})
+        {%- else -%}
+            cast(null as {{ dbt.type_string() }})
+        {%- endif %} as dimension_value
     from order_lines
     inner join current_snapshot
         on cast(order_lines.ordered_at as date) < current_snapshot.snapshot_date
-    {%- endif %}
-    {%- if has_channel %}
-    union all
+    where {{ 'true' if has_category else 'false' }}
+),
+
+channel_values as (
     select
         orders.customer_id,
         'channel' as dimension,
-        cast(orders.channel as {{ dbt.type_string() }}) as value
+        {% if has_channel -%}
+            cast(orders.channel as {{ dbt.type_string() }})
+        {%- else -%}
+            cast(null as {{ dbt.type_string() }})
+        {%- endif %} as dimension_value
     from orders
     inner join current_snapshot
         on orders.order_date < current_snapshot.snapshot_date
-    {%- endif %}
-    {%- if has_events %}
-    union all
+    where {{ 'true' if has_channel else 'false' }}
+),
+
+event_values as (
     select
         events.customer_id,
         'event_type' as dimension,
-        cast(events.event_type as {{ dbt.type_string() }}) as value
+        cast(events.event_type as {{ dbt.type_string() }}) as dimension_value
     from events
     inner join current_snapshot
         on cast(events.occurred_at as date) < current_snapshot.snapshot_date
-    {%- endif %}
+),
+
+activity as (
+    select * from category_values
+    union all
+    select * from channel_values
+    union all
+    select * from event_values
 ),
 
 counted as (
     select
         activity.customer_id,
         activity.dimension,
-        coalesce(activity.value, '(missing)') as value,
+        coalesce(activity.dimension_value, '(missing)') as dimension_value,
         count(*) as row_count
     from activity
     inner join customer_features
@@ -87,11 +93,11 @@ final as (
     select
         customer_id,
         dimension,
-        value,
+        dimension_value,
         row_count,
         row_count * 1.0 / sum(row_count) over (
             partition by customer_id, dimension
-        ) as share
+        ) as dimension_share
     from counted
 )
 
