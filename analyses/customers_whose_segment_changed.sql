@@ -3,30 +3,17 @@
 with
 
 history as (
-    select * from {{ ref('segment_history') }}
-),
-
-snapshots as (
-    select
-        as_of_date,
-        row_number() over (order by as_of_date desc) as recency_rank
-    from (select distinct as_of_date from history) as dates
+    {{ latest_snapshots(ref('segment_history')) }}
 ),
 
 latest as (
-    select history.*
-    from history
-    inner join snapshots
-        on history.as_of_date = snapshots.as_of_date
-    where snapshots.recency_rank = 1
+    select * from history
+    where snapshot_rank = 1
 ),
 
 previous as (
-    select history.*
-    from history
-    inner join snapshots
-        on history.as_of_date = snapshots.as_of_date
-    where snapshots.recency_rank = 2
+    select * from history
+    where snapshot_rank = 2
 )
 
 select

@@ -1,9 +1,11 @@
 """Reading what earlier runs left in the warehouse, from inside a dbt Python model.
 
 dbt-duckdb hands Python models a DuckDB connection as ``session``. These helpers
-read tables of *previous* runs (the stored model for score-only mode, the segment
-catalog for stable ids), which is why they are not ``dbt.ref`` calls: they must
-not make the model depend on its own downstream tables.
+read tables of *previous* runs: the model's own stored table for score-only mode
+(``dbt.this``), and the segment catalog for stable ids. The catalog is downstream
+of the models that read it, so it is declared as a dbt source
+(``segmentation_history``) rather than a ``ref``: the dependency shows in the
+lineage without making a cycle.
 """
 
 from __future__ import annotations
@@ -55,18 +57,31 @@ def stored_table(session: Any, relation: str) -> pd.DataFrame:
     return table
 
 
+def read_source(dbt: Any, source: str, table: str) -> pd.DataFrame | None:
+    """A dbt source table as a data frame, or None when it does not exist yet.
+
+    For the project's own history (source ``segmentation_history``): a first
+    run has not written it yet.
+    """
+    import duckdb
+
+    try:
+        return dbt.source(source, table).df()
+    except duckdb.CatalogException:
+        return None
+
+
 def previous_segments(
-    session: Any, catalog: str, sample: pd.DataFrame
+    table: pd.DataFrame | None, sample: pd.DataFrame
 ) -> tuple[pd.DataFrame | None, int | None]:
     """The latest segments published before this run's as_of_date.
 
     Parameters
     ----------
-    session : duckdb.DuckDBPyConnection
-        The Python model's connection.
-    catalog : str
-        The segment catalog table (one snapshot of segment profiles per
-        as_of_date).
+    table : pandas.DataFrame or None
+        The segment catalog as earlier runs left it (one snapshot of segment
+        profiles per as_of_date; source ``segmentation_history.segment_catalog``),
+        None on a first run.
     sample : pandas.DataFrame
         This run's training sample; its ``as_of_date`` column says "now".
 
@@ -78,7 +93,6 @@ def previous_segments(
     max_known_id : int or None
         The highest segment id in the whole catalog.
     """
-    table = read_relation(session, catalog)
     if table is None or table.empty or "as_of_date" not in sample:
         return None, None
     now = pd.Timestamp(sample["as_of_date"].iloc[0]).date() if len(sample) else None
@@ -92,3 +106,28 @@ def previous_segments(
         snapshot[PREVIOUS_COLUMNS].reset_index(drop=True),
         int(table["segment_id"].max()),
     )
+
+
+def labelled_sample(
+    sample: pd.DataFrame, assignments: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.Series]:
+    """The training customers and the segment each was assigned.
+
+    Parameters
+    ----------
+    sample : pandas.DataFrame
+        ``segment_training_sample``.
+    assignments : pandas.DataFrame
+        ``segment_training_assignments`` (``customer_id, segment_id, ...``).
+
+    Returns
+    -------
+    features : pandas.DataFrame
+        The sample's rows that have a segment, in the merged order.
+    segment_ids : pandas.Series
+        Their segment ids, aligned with ``features``.
+    """
+    labelled = sample.merge(
+        assignments[["customer_id", "segment_id"]], on="customer_id"
+    )
+    return labelled.drop(columns=["segment_id"]), labelled["segment_id"]

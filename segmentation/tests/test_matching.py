@@ -96,3 +96,28 @@ def test_model_from_tables_scores_like_the_fitted_model():
         stored.assign(sample).sort_values("customer_id").reset_index(drop=True),
         model.sample_assignments,
     )
+
+
+def test_previous_segments_are_the_latest_snapshot_before_this_run():
+    from segmentation.warehouse import previous_segments
+
+    sample = pd.DataFrame({"customer_id": ["a"], "as_of_date": ["2026-07-01"]})
+    assert previous_segments(None, sample) == (None, None)  # a first run
+    catalog = pd.DataFrame(
+        {
+            "as_of_date": ["2026-05-01", "2026-06-01", "2026-06-01", "2026-08-01"],
+            "segment_id": [1, 2, 3, 9],
+            "segment_name": ["old", "kept", "also kept", "later"],
+            "feature": ["monetary"] * 4,
+            "segment_mean": [1.0, 2.0, 3.0, 9.0],
+        }
+    )
+    previous, max_known_id = previous_segments(catalog, sample)
+    assert previous["segment_name"].tolist() == ["kept", "also kept"]
+    assert list(previous.columns) == [
+        "segment_id",
+        "segment_name",
+        "feature",
+        "segment_mean",
+    ]
+    assert max_known_id == 9  # ids are never reused, even those of a later snapshot

@@ -2,13 +2,13 @@
 feature space (one column per selected feature), clustered on exactly the features
 segment_preprocessing's stored steps produce. SQL scores customers from both.
 A refit keeps the ids and names of the segments it finds again (matched against the
-latest earlier snapshot in segment_catalog). With refit: false, the stored table is
-kept as it is."""
+latest earlier snapshot in segment_catalog, read as the source segmentation_history).
+With refit: false, the stored table is kept as it is."""
 
 import json
 
 from segmentation.model import fit_segmentation
-from segmentation.warehouse import previous_segments, stored_table
+from segmentation.warehouse import previous_segments, read_source, stored_table
 
 
 def model(dbt, session):
@@ -20,7 +20,8 @@ def model(dbt, session):
     steps = dbt.ref("segment_preprocessing").df()
     if not params["refit"]:
         return stored_table(session, str(dbt.this))
-    previous, max_known_id = previous_segments(session, params["catalog"], sample)
+    history = read_source(dbt, "segmentation_history", "segment_catalog")
+    previous, max_known_id = previous_segments(history, sample)
     return fit_segmentation(
         sample, candidates, params, previous, max_known_id, steps=steps
     ).centroids

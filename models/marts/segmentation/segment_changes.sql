@@ -12,27 +12,18 @@ catalog as (
     from {{ ref('segment_catalog') }}
 ),
 
-snapshots as (
-    select
-        as_of_date,
-        row_number() over (order by as_of_date desc) as recency_rank
-    from (select distinct as_of_date from catalog) as dates
+history as (
+    {{ latest_snapshots('catalog') }}
 ),
 
 latest as (
-    select catalog.*
-    from catalog
-    inner join snapshots
-        on catalog.as_of_date = snapshots.as_of_date
-    where snapshots.recency_rank = 1
+    select * from history
+    where snapshot_rank = 1
 ),
 
 previous as (
-    select catalog.*
-    from catalog
-    inner join snapshots
-        on catalog.as_of_date = snapshots.as_of_date
-    where snapshots.recency_rank = 2
+    select * from history
+    where snapshot_rank = 2
 ),
 
 compared as (

@@ -4,6 +4,7 @@
 import json
 
 from segmentation.explain import feature_importance
+from segmentation.warehouse import labelled_sample
 
 
 def model(dbt, session):
@@ -12,8 +13,5 @@ def model(dbt, session):
     params = json.loads(params_json)
     sample = dbt.ref("segment_training_sample").df()
     assignments = dbt.ref("segment_training_assignments").df()
-    labelled = sample.merge(
-        assignments[["customer_id", "segment_id"]], on="customer_id"
-    )
-    features = labelled.drop(columns=["segment_id"])
-    return feature_importance(features, labelled["segment_id"], params)
+    features, segment_ids = labelled_sample(sample, assignments)
+    return feature_importance(features, segment_ids, params)

@@ -5,6 +5,7 @@ precision, recall and F1 against the segments (its fidelity)."""
 import json
 
 from segmentation.explain import surrogate_rules
+from segmentation.warehouse import labelled_sample
 
 
 def model(dbt, session):
@@ -13,8 +14,5 @@ def model(dbt, session):
     params = json.loads(params_json)
     sample = dbt.ref("segment_training_sample").df()
     assignments = dbt.ref("segment_training_assignments").df()
-    labelled = sample.merge(
-        assignments[["customer_id", "segment_id"]], on="customer_id"
-    )
-    features = labelled.drop(columns=["segment_id"])
-    return surrogate_rules(features, labelled["segment_id"], params)
+    features, segment_ids = labelled_sample(sample, assignments)
+    return surrogate_rules(features, segment_ids, params)
