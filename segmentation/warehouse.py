@@ -57,20 +57,6 @@ def stored_table(session: Any, relation: str) -> pd.DataFrame:
     return table
 
 
-def read_source(dbt: Any, source: str, table: str) -> pd.DataFrame | None:
-    """A dbt source table as a data frame, or None when it does not exist yet.
-
-    For the project's own history (source ``segmentation_history``): a first
-    run has not written it yet.
-    """
-    import duckdb
-
-    try:
-        return dbt.source(source, table).df()
-    except duckdb.CatalogException:
-        return None
-
-
 def previous_segments(
     table: pd.DataFrame | None, sample: pd.DataFrame
 ) -> tuple[pd.DataFrame | None, int | None]:

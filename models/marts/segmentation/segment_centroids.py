@@ -7,8 +7,10 @@ With refit: false, the stored table is kept as it is."""
 
 import json
 
+import duckdb
+
 from segmentation.model import fit_segmentation
-from segmentation.warehouse import previous_segments, read_source, stored_table
+from segmentation.warehouse import previous_segments, stored_table
 
 
 def model(dbt, session):
@@ -20,7 +22,10 @@ def model(dbt, session):
     steps = dbt.ref("segment_preprocessing").df()
     if not params["refit"]:
         return stored_table(session, str(dbt.this))
-    history = read_source(dbt, "segmentation_history", "segment_catalog")
+    try:
+        history = dbt.source("segmentation_history", "segment_catalog").df()
+    except duckdb.CatalogException:  # a first run: no catalog yet
+        history = None
     previous, max_known_id = previous_segments(history, sample)
     return fit_segmentation(
         sample, candidates, params, previous, max_known_id, steps=steps

@@ -43,7 +43,7 @@ compared as (
     from latest
     full outer join previous
         on latest.segment_id = previous.segment_id
-    where (select count(*) from snapshots) > 1
+    where (select count(distinct as_of_date) from history) > 1
 ),
 
 final as (
