@@ -2,12 +2,13 @@
 {% macro input_spec(entity) -%}
     {%- set specs = {
         'orders': {
-            'seed': 'raw_orders', 'path_var': 'orders_path',
+            'seed': 'raw_orders', 'path_var': 'orders_path', 'columns_var': 'orders_columns',
             'required': ['order_id', 'customer_id', 'ordered_at', 'amount'],
-            'optional': ['quantity', 'product_category', 'channel', 'status'],
+            'optional': ['quantity', 'product_category', 'channel', 'status', 'unit_price'],
         },
         'customers': {
             'seed': 'raw_customers', 'path_var': 'customers_path',
+            'columns_var': 'customers_columns',
             'required': ['customer_id'],
             'optional': [
                 'name', 'email', 'phone', 'street_address', 'birth_date', 'age', 'gender',
@@ -16,17 +17,19 @@
             ],
         },
         'events': {
-            'seed': 'raw_events', 'path_var': 'events_path',
+            'seed': 'raw_events', 'path_var': 'events_path', 'columns_var': 'events_columns',
             'required': ['customer_id', 'occurred_at', 'event_type'],
             'optional': [],
         },
         'survey_responses': {
             'seed': 'raw_survey_responses', 'path_var': 'survey_path',
+            'columns_var': 'survey_columns',
             'required': ['customer_id', 'attribute', 'value'],
             'optional': [],
         },
         'labels': {
             'seed': 'sample_true_segments', 'path_var': 'labels_path',
+            'columns_var': 'labels_columns',
             'required': ['customer_id', 'true_segment'],
             'optional': [],
         },
@@ -75,48 +78,134 @@
 {%- endmacro %}
 
 
-{#- Actual column names of an input, as {normalised name: actual name}. -#}
-{% macro input_columns(entity) -%}
+{#- A column name reduced to lower-case letters and digits, so 'Customer ID',
+    'customer_id' and 'CustomerId' match. -#}
+{% macro column_key(name) -%}
+    {{ return(modules.re.sub('[^0-9a-z]', '', name | string | lower)) }}
+{%- endmacro %}
+
+
+{#- Other names exports commonly use for a contract column, tried (ignoring case,
+    spaces and underscores) when the contract name itself is not there. -#}
+{% macro column_synonyms(column) -%}
+    {%- set synonyms = {
+        'order_id': ['order number', 'invoice', 'invoice no', 'invoice id', 'transaction id'],
+        'customer_id': ['customer', 'customer number', 'client id'],
+        'ordered_at': ['order date', 'order datetime', 'invoice date', 'purchase date',
+                       'transaction date'],
+        'amount': ['sales', 'revenue', 'line total', 'total'],
+        'product_category': ['category', 'product category name'],
+        'unit_price': ['price', 'unit price'],
+        'occurred_at': ['event time', 'event date', 'timestamp'],
+    } -%}
+    {{ return(synonyms.get(column, [])) }}
+{%- endmacro %}
+
+
+{#- Actual column names of the input: where it is ('where', for messages) and the
+    names it has ('names'). -#}
+{% macro input_column_names(entity) -%}
     {%- set spec = input_spec(entity) -%}
     {%- set origin = input_origin(entity) -%}
-    {%- set all_columns = spec['required'] + spec['optional'] -%}
-    {%- set found = {} -%}
-    {%- if origin == 'absent' -%}
-        {{ return(found) }}
-    {%- endif -%}
     {%- if origin == 'seed' -%}
-        {#- always record the dependency, also at parse time -#}
         {%- set seed_relation = ref(spec['seed']) -%}
-    {%- endif -%}
-    {%- if not execute -%}
-        {%- for column in all_columns -%}{%- do found.update({column: column}) -%}{%- endfor -%}
-        {{ return(found) }}
-    {%- endif -%}
-    {%- if origin == 'seed' -%}
-        {%- set relation = load_relation(seed_relation) -%}
+        {%- set relation = load_relation(seed_relation) if execute else none -%}
         {%- if relation is none -%}
-            {#- not built yet (e.g. a lint before the first build): the seeds have every column -#}
-            {%- for column in all_columns -%}{%- do found.update({column: column}) -%}{%- endfor -%}
-            {{ return(found) }}
+            {#- parsing, or not built yet (a lint before the first build): the seeds have
+                every column -#}
+            {{ return({'where': seed_relation | string,
+                       'names': spec['required'] + spec['optional']}) }}
         {%- endif -%}
         {%- set names = adapter.get_columns_in_relation(relation) | map(attribute='name') | list -%}
-    {%- else -%}
-        {%- set names = read_file_column_names(input_path(entity)) -%}
+        {{ return({'where': relation | string, 'names': names}) }}
+    {%- elif origin == 'file' -%}
+        {%- set path = input_path(entity) -%}
+        {%- if not execute -%}
+            {{ return({'where': path, 'names': spec['required'] + spec['optional']}) }}
+        {%- endif -%}
+        {{ return({'where': path, 'names': read_file_column_names(path)}) }}
     {%- endif -%}
-    {%- for name in names -%}
-        {%- do found.update({name | lower | trim: name}) -%}
+    {{ return({'where': none, 'names': []}) }}
+{%- endmacro %}
+
+
+{#- How each contract column of an input was found: {column: {'name': actual name,
+    'by': 'var <entity>_columns' | 'name' | 'synonym'}}. Raises a sentence when a
+    required column is missing or the mapping var names a column that is not there. -#}
+{% macro input_column_matches(entity) -%}
+    {%- set spec = input_spec(entity) -%}
+    {%- set found = input_column_names(entity) -%}
+    {%- set matches = {} -%}
+    {%- if input_origin(entity) == 'absent' -%}
+        {{ return(matches) }}
+    {%- endif -%}
+    {%- set contract = spec['required'] + spec['optional'] -%}
+    {%- set by_key = {} -%}
+    {%- for name in found['names'] -%}
+        {%- if column_key(name) not in by_key -%}
+            {%- do by_key.update({column_key(name): name}) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set mapping = var(spec['columns_var'], none) or {} -%}
+    {%- if mapping is string or mapping is not mapping -%}
+        {{ exceptions.raise_compiler_error(
+            "Var " ~ spec['columns_var'] ~ " must map contract columns to your column names, "
+            ~ "e.g. {order_id: 'Order ID', amount: 'Sales'}; got: " ~ mapping) }}
+    {%- endif -%}
+    {%- for column, name in mapping.items() -%}
+        {%- if column not in contract -%}
+            {{ exceptions.raise_compiler_error(
+                "Var " ~ spec['columns_var'] ~ " maps '" ~ column ~ "', which is not a column "
+                ~ "of the " ~ entity ~ " contract (" ~ contract | join(', ') ~ ").") }}
+        {%- endif -%}
+        {%- set actual = by_key.get(column_key(name)) if name not in found['names'] else name -%}
+        {%- if actual is none -%}
+            {{ exceptions.raise_compiler_error(
+                "Var " ~ spec['columns_var'] ~ " maps " ~ column ~ " to '" ~ name ~ "', but the "
+                ~ entity ~ " input '" ~ found['where'] ~ "' has no such column; its columns: "
+                ~ found['names'] | join(', ') ~ ".") }}
+        {%- endif -%}
+        {%- do matches.update({column: {'name': actual, 'by': 'var ' ~ spec['columns_var']}}) -%}
+    {%- endfor -%}
+    {%- set taken = matches.values() | map(attribute='name') | list -%}
+    {%- for column in contract if column not in matches -%}
+        {%- set candidates = [(column, 'name')] -%}
+        {%- for synonym in column_synonyms(column) -%}
+            {%- do candidates.append((synonym, 'synonym')) -%}
+        {%- endfor -%}
+        {%- for candidate, how in candidates -%}
+            {%- set actual = by_key.get(column_key(candidate)) -%}
+            {%- if column not in matches and actual is not none and actual not in taken -%}
+                {%- do matches.update({column: {'name': actual, 'by': how}}) -%}
+                {%- do taken.append(actual) -%}
+            {%- endif -%}
+        {%- endfor -%}
     {%- endfor -%}
     {%- set missing = [] -%}
-    {%- for column in spec['required'] if column not in found -%}
-        {%- do missing.append(column) -%}
+    {%- for column in spec['required'] if column not in matches -%}
+        {#- an order log without an amount but with quantity and unit_price is fine -#}
+        {%- if not (column == 'amount' and 'unit_price' in matches and 'quantity' in matches) -%}
+            {%- do missing.append(column) -%}
+        {%- endif -%}
     {%- endfor -%}
     {%- if missing -%}
-        {%- set where = input_path(entity) if origin == 'file' else ref(spec['seed']) -%}
         {{ exceptions.raise_compiler_error(
-            "The " ~ entity ~ " input '" ~ where ~ "' has no column "
+            "The " ~ entity ~ " input '" ~ found['where'] ~ "' has no column "
             ~ missing | join(', ') ~ ". Required columns: " ~ spec['required'] | join(', ')
-            ~ "; found: " ~ (names | join(', ') or 'none') ~ ".") }}
+            ~ "; found: " ~ (found['names'] | join(', ') or 'none') ~ ". If your file calls "
+            ~ "it something else, map it with the var " ~ spec['columns_var'] ~ ", e.g. "
+            ~ "--vars \"{" ~ spec['columns_var'] ~ ": {" ~ missing[0] ~ ": 'Your Column'}}\".") }}
     {%- endif -%}
+    {{ return(matches) }}
+{%- endmacro %}
+
+
+{#- Actual column names of an input's contract columns, as {contract column: actual name}. -#}
+{% macro input_columns(entity) -%}
+    {%- set found = {} -%}
+    {%- for column, match in input_column_matches(entity).items() -%}
+        {%- do found.update({column: match['name']}) -%}
+    {%- endfor -%}
     {{ return(found) }}
 {%- endmacro %}
 
@@ -128,29 +217,33 @@
 
 
 {#- A select over one raw input with every contract column as text (missing optional
-    columns are null), so staging parses every input the same way. Rows of customers to
-    forget (right to erasure) are left out unless include_forgotten=true. -#}
+    columns are null), so staging parses every input the same way. Typed columns
+    (integer ids, timestamps, decimals) are cast to text first, so the right-to-erasure
+    filter and the parsing see text whatever the input's types. Rows of customers to
+    forget are left out unless include_forgotten=true. -#}
 {% macro raw_input(entity, include_forgotten=false) -%}
     {%- set spec = input_spec(entity) -%}
     {%- set origin = input_origin(entity) -%}
     {%- set found = input_columns(entity) -%}
-    select
-    {%- for column in spec['required'] + spec['optional'] %}
-        {% if column in found -%}
-            cast({{ adapter.quote(found[column]) }} as {{ dbt.type_string() }})
-        {%- else -%}
-            cast(null as {{ dbt.type_string() }})
-        {%- endif %} as {{ column }}{{ "," if not loop.last }}
-    {%- endfor %}
-    {%- if origin == 'seed' %}
-    from {{ ref(spec['seed']) }}
-    {%- elif origin == 'file' %}
-    from {{ read_raw_file(input_path(entity)) }}
-    {%- else %}
-    where 1 = 0
-    {%- endif %}
+    select * from (
+        select
+        {%- for column in spec['required'] + spec['optional'] %}
+            {% if column in found -%}
+                cast({{ adapter.quote(found[column]) }} as {{ dbt.type_string() }})
+            {%- else -%}
+                cast(null as {{ dbt.type_string() }})
+            {%- endif %} as {{ column }}{{ "," if not loop.last }}
+        {%- endfor %}
+        {%- if origin == 'seed' %}
+        from {{ ref(spec['seed']) }}
+        {%- elif origin == 'file' %}
+        from {{ read_raw_file(input_path(entity)) }}
+        {%- else %}
+        where 1 = 0
+        {%- endif %}
+    ) as raw_rows
     {%- if origin != 'absent' and not include_forgotten %}
-    where not {{ is_forgotten(adapter.quote(found['customer_id'])) }}
+    where not {{ is_forgotten('raw_rows.customer_id') }}
     {%- endif %}
 {%- endmacro %}
 
@@ -165,12 +258,52 @@
         ~ "into a table and build the project from the seeds' place instead.") }}
 {%- endmacro %}
 
+{#- CSV: the dialect (delimiter, quoting, header) is sniffed from the whole file, not its
+    first rows (a quote first seen at line 27,634 must not break the read); every field
+    is read as text; the encoding is the var file_encoding or detected (file_encoding). -#}
 {% macro duckdb__read_raw_file(path) -%}
     {%- if (path | lower).endswith('.parquet') or (path | lower).endswith('.parq') -%}
         read_parquet('{{ path }}')
     {%- else -%}
-        read_csv('{{ path }}', header = true, all_varchar = true)
+        read_csv('{{ path }}', header = true, all_varchar = true, sample_size = -1,
+            encoding = '{{ file_encoding(path)["encoding"] }}')
     {%- endif -%}
+{%- endmacro %}
+
+
+{#- The text encoding of a file: {'encoding': 'utf-8' | 'latin-1', 'by': how decided}.
+    The var file_encoding wins; otherwise a file that is not valid UTF-8 is read as
+    Latin-1 (which every byte sequence is). Files above 512 MB are assumed UTF-8 (the
+    check reads the whole file into memory): set file_encoding for a large Latin-1
+    export. -#}
+{% macro file_encoding(path) -%}
+    {%- set chosen = var('file_encoding', none) -%}
+    {%- if chosen -%}
+        {%- set chosen = chosen | lower | replace('_', '-') -%}
+        {%- set aliases = {'utf8': 'utf-8', 'latin1': 'latin-1', 'iso-8859-1': 'latin-1',
+                           'cp1252': 'latin-1', 'windows-1252': 'latin-1'} -%}
+        {%- set chosen = aliases.get(chosen, chosen) -%}
+        {%- if chosen not in ['utf-8', 'latin-1', 'utf-16'] -%}
+            {{ exceptions.raise_compiler_error(
+                "Var file_encoding must be utf-8, latin-1 or utf-16; got: " ~ var('file_encoding')) }}
+        {%- endif -%}
+        {{ return({'encoding': chosen, 'by': 'var file_encoding'}) }}
+    {%- endif -%}
+    {%- if not execute -%}
+        {{ return({'encoding': 'utf-8', 'by': 'default'}) }}
+    {%- endif -%}
+    {%- set sized = run_query("select size from read_blob('" ~ path ~ "')") -%}
+    {%- if sized.rows | length == 0 -%}
+        {{ return({'encoding': 'utf-8', 'by': 'default'}) }}
+    {%- elif sized.rows[0][0] > 536870912 -%}
+        {{ return({'encoding': 'utf-8', 'by': 'assumed: the file is larger than 512 MB, not checked'}) }}
+    {%- endif -%}
+    {%- set decoded = run_query(
+        "select try(decode(content)) is not null from read_blob('" ~ path ~ "')") -%}
+    {%- if not decoded.rows[0][0] -%}
+        {{ return({'encoding': 'latin-1', 'by': 'detected: the file is not valid UTF-8'}) }}
+    {%- endif -%}
+    {{ return({'encoding': 'utf-8', 'by': 'detected: the file is valid UTF-8'}) }}
 {%- endmacro %}
 
 

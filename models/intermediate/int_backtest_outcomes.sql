@@ -1,4 +1,4 @@
-{#- What each customer known at the backtest date did next: orders (not cancelled) and
+{#- What each customer known at the backtest date did next: purchases (orders with a completed line) and
     net revenue in [backtest_as_of_date, as_of_date). One row per customer with a valid
     order before the backtest date; empty when the backtest is skipped. -#}
 with
@@ -22,7 +22,7 @@ known_customers as (
 future_orders as (
     select
         orders.customer_id,
-        {{ count_where("orders.order_status <> 'cancelled'") }} as future_orders,
+        {{ count_where("orders.is_purchase") }} as future_orders,
         sum(orders.net_amount) as future_revenue
     from orders
     cross join run_parameters

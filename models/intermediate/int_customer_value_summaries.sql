@@ -1,7 +1,7 @@
 {#- The buy-till-you-die summary of each customer at each snapshot
     (int_feature_snapshots),
     in weeks, as BG/NBD and Gamma-Gamma read it: purchases are days with at least one
-    order that was not cancelled; frequency = repeat purchase days (all but the first);
+    purchase (an order with a completed line); frequency = repeat purchase days (all but the first);
     recency_weeks = first to last purchase day; age_weeks (the models' T) = first
     purchase day to the snapshot's date; monetary_value = mean net revenue of the
     repeat purchase days (null without one). -#}
@@ -9,7 +9,7 @@ with
 
 orders as (
     select * from {{ ref('int_orders') }}
-    where order_status <> 'cancelled'
+    where is_purchase
 ),
 
 snapshots as (

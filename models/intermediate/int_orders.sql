@@ -1,4 +1,10 @@
-{#- One row per valid order placed before as_of_date (the orders mart reads it). -#}
+{#- One row per valid order placed before as_of_date (the orders mart reads it).
+    Returns: a line with a negative amount or quantity, or a return status, is a return
+    (status_group 'returned'). gross_amount is what was bought (positive lines not
+    cancelled), returned_amount what was given back (the size of every return line),
+    net_amount = gross_amount - returned_amount. An order counts as a purchase
+    (is_purchase) only when it has a completed line: an order of returns alone (a
+    refund booked as its own order) is never a purchase. -#}
 with
 
 order_lines as (
@@ -16,8 +22,17 @@ final as (
         sum(quantity) as quantity,
         min(channel) as channel,
         {{ count_distinct('product_category') }} as category_count,
-        sum(amount) as gross_amount,
-        sum(case when status_group = 'completed' then amount else 0 end) as net_amount,
+        sum(
+            case when status_group <> 'cancelled' and amount > 0 then amount else 0 end
+        ) as gross_amount,
+        sum(case when status_group = 'returned' then abs(amount) else 0 end)
+            as returned_amount,
+        sum(
+            case when status_group <> 'cancelled' and amount > 0 then amount else 0 end
+        )
+        - sum(case when status_group = 'returned' then abs(amount) else 0 end)
+            as net_amount,
+        max(case when status_group = 'completed' then 1 else 0 end) = 1 as is_purchase,
         case
             when min(status_group) = 'cancelled' and max(status_group) = 'cancelled'
                 then 'cancelled'

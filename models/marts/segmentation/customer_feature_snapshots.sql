@@ -40,8 +40,8 @@ final as (
         order_features.avg_order_value,
         order_features.tenure_days,
         order_features.mean_days_between_orders,
+        order_features.return_rate,
         {%- if has_status %}
-            order_features.return_rate,
             order_features.cancel_rate,
         {%- endif %}
         {{ coalesced_columns(

@@ -13,23 +13,33 @@ model_features as (
     select * from {{ ref('segment_model_features') }}
 ),
 
-final as (
+order_values as (
     select
         customer_id,
+        gross_amount,
+        returned_amount
+    from {{ ref('int_orders_aggregated_to_customers') }}
+    where snapshot = 'current'
+),
+
+final as (
+    select
+        model_features.customer_id,
         as_of_date,
         first_order_date,
         last_order_date,
         recency_days,
         frequency,
-        monetary,
+        model_features.monetary,
+        order_values.gross_amount,
+        order_values.returned_amount,
         avg_order_value,
         tenure_days,
         mean_days_between_orders,
+        return_rate,
         {%- if has_status %}
-            return_rate,
             cancel_rate,
         {%- else %}
-            cast(null as {{ type_double() }}) as return_rate,
             cast(null as {{ type_double() }}) as cancel_rate,
         {%- endif %}
         {%- if has_events %}
@@ -59,6 +69,8 @@ final as (
         order_line_count,
         order_count
     from model_features
+    inner join order_values
+        on model_features.customer_id = order_values.customer_id
 )
 
 select * from final

@@ -1,5 +1,7 @@
 {#- One row per distinct raw engagement event; exact duplicates collapse
-    (raw_row_count). -#}
+    (raw_row_count). occurred_at is parsed in the date format detected from the data or
+    set by the var date_format (macros/inputs/formats.sql). -#}
+{%- set date_format = detect_date_format('events', 'occurred_at') %}
 with
 
 source as (
@@ -22,7 +24,7 @@ collapsed as (
 parsed as (
     select
         {{ clean_text('customer_id') }} as customer_id,
-        {{ try_cast_as('trim(occurred_at)', dbt.type_timestamp()) }} as occurred_at,
+        {{ parse_timestamp('occurred_at', date_format) }} as occurred_at,
         {{ clean_category('event_type') }} as event_type,
         customer_id as raw_customer_id,
         occurred_at as raw_occurred_at,

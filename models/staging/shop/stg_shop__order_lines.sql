@@ -2,8 +2,16 @@
     (raw_row_count says how many); every row carries a rejection_reason or null.
     Built for size (bench/RESULTS.md): lines are numbered on the narrow raw rows, and the
     raw_* text is kept only on rejected rows, where rejected_orders shows it (storing it
-    for every clean line cost a third of this model's time at 20M lines). -#}
+    for every clean line cost a third of this model's time at 20M lines).
+    Dates and amounts are parsed in the format detected from the data or set by a var
+    (macros/inputs/formats.sql; the choice is recorded in input_formats). A line with a
+    negative amount or quantity, or a return status, is a return (status_group
+    'returned'), not bad data. Without an amount column, amount = quantity x unit_price. -#}
 {%- set columns = input_spec('orders')['required'] + input_spec('orders')['optional'] %}
+{%- set date_format = detect_date_format('orders', 'ordered_at') %}
+{%- set has_amount = input_has_column('orders', 'amount') %}
+{%- set decimal_separator = detect_decimal_separator(
+    'orders', 'amount' if has_amount else 'unit_price')['separator'] %}
 with
 
 source as (
@@ -28,9 +36,15 @@ parsed as (
     select
         {{ clean_text('order_id') }} as order_id,
         {{ clean_text('customer_id') }} as customer_id,
-        {{ try_cast_as('trim(ordered_at)', dbt.type_timestamp()) }} as ordered_at,
-        {{ try_cast_as('trim(amount)', dbt.type_numeric()) }} as amount,
+        {{ parse_timestamp('ordered_at', date_format) }} as ordered_at,
+        {%- if has_amount %}
+        {{ parse_amount('amount', decimal_separator) }} as amount,
+        {%- else %}
+        {{ parse_amount('unit_price', decimal_separator) }}
+        * {{ try_cast_as('trim(quantity)', dbt.type_int()) }} as amount,
+        {%- endif %}
         {{ try_cast_as('trim(quantity)', dbt.type_int()) }} as quantity,
+        {{ parse_amount('unit_price', decimal_separator) }} as unit_price,
         {{ clean_category('product_category') }} as product_category,
         {{ clean_category('channel') }} as channel,
         {{ clean_category('status') }} as status,
@@ -39,6 +53,7 @@ parsed as (
         ordered_at as raw_ordered_at,
         amount as raw_amount,
         quantity as raw_quantity,
+        unit_price as raw_unit_price,
         product_category as raw_product_category,
         channel as raw_channel,
         status as raw_status,
@@ -56,16 +71,25 @@ flagged as (
             when {{ clean_text('raw_ordered_at') }} is null then 'missing_ordered_at'
             when ordered_at is null then 'unparseable_ordered_at'
             when ordered_at > {{ dbt.current_timestamp() }} then 'ordered_in_the_future'
+            {%- if has_amount %}
             when {{ clean_text('raw_amount') }} is null then 'missing_amount'
-            when amount is null then 'unparseable_amount'
-            when amount <= 0 then 'non_positive_amount'
+            {%- else %}
+            when {{ clean_text('raw_unit_price') }} is null then 'missing_amount'
+            when {{ clean_text('raw_quantity') }} is null then 'missing_quantity'
+            {%- endif %}
             when {{ clean_text('raw_quantity') }} is not null and quantity is null
                 then 'unparseable_quantity'
-            when quantity <= 0 then 'non_positive_quantity'
+            when amount is null then 'unparseable_amount'
+            when amount = 0 then 'zero_amount'
+            when quantity = 0 then 'zero_quantity'
         end as rejection_reason,
         case
             when status in ('cancelled', 'canceled', 'void', 'voided') then 'cancelled'
-            when status in ('returned', 'refunded', 'return', 'refund') then 'returned'
+            when
+                status in ('returned', 'refunded', 'return', 'refund', 'credited')
+                or amount < 0
+                or quantity < 0
+                then 'returned'
             else 'completed'
         end as status_group
     from parsed

@@ -1,0 +1,62 @@
+{#- How each input was read, one row per decision: the file's encoding and delimiter,
+    which of its columns became each contract column, the date format of each date
+    column and the decimal separator of amounts, each with what decided it (the data,
+    a var, or the default). The decisions are made while the staging models compile
+    (macros/inputs); this model records the same decisions for the run. -#}
+{%- set rows = [] -%}
+{%- set entities = ['orders', 'customers', 'events', 'survey_responses', 'labels'] -%}
+{%- for entity in entities if input_origin(entity) != 'absent' -%}
+    {%- set origin = input_origin(entity) -%}
+    {%- set where = input_column_names(entity)['where'] -%}
+    {%- do rows.append([entity, none, 'origin', origin ~ ': ' ~ where, 'the *_path vars']) -%}
+    {%- if origin == 'file' and not (where | lower).endswith('.parquet') -%}
+        {%- set encoding = file_encoding(where) -%}
+        {%- do rows.append([entity, none, 'encoding', encoding['encoding'], encoding['by']]) -%}
+        {%- if execute -%}
+            {%- set dialect = run_query(
+                "select Delimiter, Quote, HasHeader from sniff_csv('" ~ where ~ "', "
+                ~ "sample_size = -1, encoding = '" ~ encoding['encoding'] ~ "')").rows[0] -%}
+            {%- set names = {',': 'comma', ';': 'semicolon', '|': 'pipe', '\t': 'tab'} -%}
+            {%- do rows.append([entity, none, 'delimiter', names.get(dialect[0], dialect[0]),
+                'detected: the whole file was sniffed']) -%}
+        {%- endif -%}
+    {%- endif -%}
+    {%- for column, match in input_column_matches(entity).items() -%}
+        {%- do rows.append([entity, column, 'column', match['name'], match['by']]) -%}
+    {%- endfor -%}
+{%- endfor -%}
+{%- for entity, column in [('orders', 'ordered_at'), ('events', 'occurred_at')]
+    if input_origin(entity) != 'absent' -%}
+    {%- set chosen = detect_date_format(entity, column) -%}
+    {%- set value = chosen['family'] ~ (
+        ' (' ~ chosen['formats'] | join(' | ') ~ ')' if chosen['formats'] else
+        ' (YYYY-MM-DD with an optional time)') -%}
+    {%- do rows.append([entity, column, 'date_format', value, chosen['by']]) -%}
+{%- endfor -%}
+{%- set decimal = detect_decimal_separator('orders', 'amount'
+    if input_has_column('orders', 'amount') else 'unit_price') -%}
+{%- do rows.append(['orders', 'amount' if input_has_column('orders', 'amount') else 'unit_price',
+    'decimal_separator', decimal['separator'], decimal['by']]) -%}
+-- depends_on: {{ ref('customers_to_forget') }}
+with
+
+decisions as (
+    {%- for row in rows %}
+    select
+        {%- for value in row %}
+        {% if value is none -%}
+            cast(null as {{ dbt.type_string() }})
+        {%- else -%}
+            cast('{{ value | string | replace("'", "''") }}' as {{ dbt.type_string() }})
+        {%- endif %} as {{ ['source_table', 'column_name', 'setting', 'setting_value', 'decided_by'][loop.index0] }}
+        {{- "," if not loop.last }}
+        {%- endfor %}
+    {{ "union all" if not loop.last }}
+    {%- endfor %}
+),
+
+final as (
+    select * from decisions
+)
+
+select * from final
