@@ -146,3 +146,13 @@
         )
     end
 {%- endmacro %}
+
+
+{#- A value as a SQL text literal (null as a typed null), for rows written at compile time. -#}
+{% macro text_literal(value) -%}
+    {%- if value is none -%}
+        cast(null as {{ dbt.type_string() }})
+    {%- else -%}
+        cast('{{ value | string | replace("'", "''") }}' as {{ dbt.type_string() }})
+    {%- endif -%}
+{%- endmacro %}

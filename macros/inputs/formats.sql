@@ -5,6 +5,18 @@
     the build stops with a sentence naming the var that settles it. -#}
 
 
+{#- Can the input's rows be read now? A file can; the bundled seeds once loaded (a lint
+    on an empty database compiles before they are). -#}
+{% macro input_is_readable(entity) -%}
+    {%- set origin = input_origin(entity) -%}
+    {%- if not execute or origin == 'absent' -%}{{ return(false) }}{%- endif -%}
+    {%- if origin == 'seed' -%}
+        {{ return(load_relation(ref(input_spec(entity)['seed'])) is not none) }}
+    {%- endif -%}
+    {{ return(true) }}
+{%- endmacro %}
+
+
 {#- The date families detected, each with the strftime formats it accepts (with and
     without a time of day). 'iso' is parsed by a cast (YYYY-MM-DD, optional time,
     'T', fractions of a second). -#}
@@ -66,7 +78,7 @@
         {{ return({'family': 'custom', 'formats': [chosen], 'by': 'var date_format'}) }}
     {%- endif -%}
     {%- set default = {'family': 'iso', 'formats': none, 'by': 'default'} -%}
-    {%- if not execute or input_origin(entity) == 'absent' -%}
+    {%- if not input_is_readable(entity) -%}
         {{ return(default) }}
     {%- endif -%}
     {{ return(adapter.dispatch('detect_date_format', 'segmentation')(entity, column, default)) }}
@@ -166,10 +178,7 @@
     {%- if decimal_separator == ',' -%}
         {%- set plain = "replace(" ~ plain ~ ", ',', '.')" -%}
     {%- endif -%}
-    case
-        when {{ regex_matches(digits, pattern) }}
-            then {{ try_cast_as(plain, dbt.type_numeric()) }}
-    end
+    case when {{ regex_matches(digits, pattern) }} then {{ try_cast_as(plain, dbt.type_numeric()) }} end
 {%- endmacro %}
 
 
@@ -202,7 +211,7 @@
         {{ return({'separator': chosen, 'by': 'var decimal_separator'}) }}
     {%- endif -%}
     {%- set default = {'separator': '.', 'by': 'default'} -%}
-    {%- if not execute or input_origin(entity) == 'absent' -%}
+    {%- if not input_is_readable(entity) -%}
         {{ return(default) }}
     {%- endif -%}
     {{ return(adapter.dispatch('detect_decimal_separator', 'segmentation')(entity, column, default)) }}

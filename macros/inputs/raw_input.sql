@@ -96,6 +96,7 @@
         'amount': ['sales', 'revenue', 'line total', 'total'],
         'product_category': ['category', 'product category name'],
         'unit_price': ['price', 'unit price'],
+        'status': ['order status', 'line status', 'transaction status'],
         'occurred_at': ['event time', 'event date', 'timestamp'],
     } -%}
     {{ return(synonyms.get(column, [])) }}
@@ -140,6 +141,13 @@
         {{ return(matches) }}
     {%- endif -%}
     {%- set contract = spec['required'] + spec['optional'] -%}
+    {%- if not execute -%}
+        {#- parsing: the columns are not read yet (found['names'] is the contract) -#}
+        {%- for column in contract -%}
+            {%- do matches.update({column: {'name': column, 'by': 'name'}}) -%}
+        {%- endfor -%}
+        {{ return(matches) }}
+    {%- endif -%}
     {%- set by_key = {} -%}
     {%- for name in found['names'] -%}
         {%- if column_key(name) not in by_key -%}

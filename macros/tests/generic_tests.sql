@@ -125,7 +125,7 @@ having count(*) > 1
     {{ return(ok) }}
 {%- endif -%}
 {%- if mode == 'stop' and rejected < total -%}{{ return(ok) }}{%- endif -%}
-{%- if mode == 'warn' and (rejected < total * threshold or rejected == total) -%}
+{%- if mode == 'warn' and (rejected / total <= threshold or rejected == total) -%}
     {{ return(ok) }}
 {%- endif -%}
 {%- set reason = run_query(

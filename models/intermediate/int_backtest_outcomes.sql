@@ -1,6 +1,7 @@
-{#- What each customer known at the backtest date did next: purchases (orders with a completed line) and
-    net revenue in [backtest_as_of_date, as_of_date). One row per customer with a valid
-    order before the backtest date; empty when the backtest is skipped. -#}
+{#- What each customer known at the backtest date did next: purchases (orders with a
+    completed line) and net revenue in [backtest_as_of_date, as_of_date). One row per
+    customer with a valid order before the backtest date; empty when the backtest is
+    skipped. -#}
 with
 
 orders as (

@@ -8,7 +8,8 @@
 {%- for entity in entities if input_origin(entity) != 'absent' -%}
     {%- set origin = input_origin(entity) -%}
     {%- set where = input_column_names(entity)['where'] -%}
-    {%- do rows.append([entity, none, 'origin', origin ~ ': ' ~ where, 'the *_path vars']) -%}
+    {%- do rows.append([entity, none, 'origin', origin ~ ': ' ~ where,
+        'the *_path vars']) -%}
     {%- if origin == 'file' and not (where | lower).endswith('.parquet') -%}
         {%- set encoding = file_encoding(where) -%}
         {%- do rows.append([entity, none, 'encoding', encoding['encoding'], encoding['by']]) -%}
@@ -35,24 +36,23 @@
 {%- endfor -%}
 {%- set decimal = detect_decimal_separator('orders', 'amount'
     if input_has_column('orders', 'amount') else 'unit_price') -%}
-{%- do rows.append(['orders', 'amount' if input_has_column('orders', 'amount') else 'unit_price',
+{%- do rows.append([
+    'orders', 'amount' if input_has_column('orders', 'amount') else 'unit_price',
     'decimal_separator', decimal['separator'], decimal['by']]) -%}
 -- depends_on: {{ ref('customers_to_forget') }}
 with
 
 decisions as (
-    {%- for row in rows %}
-    select
-        {%- for value in row %}
-        {% if value is none -%}
-            cast(null as {{ dbt.type_string() }})
-        {%- else -%}
-            cast('{{ value | string | replace("'", "''") }}' as {{ dbt.type_string() }})
-        {%- endif %} as {{ ['source_table', 'column_name', 'setting', 'setting_value', 'decided_by'][loop.index0] }}
-        {{- "," if not loop.last }}
+    select decision_rows.* from (
+        values
+        {%- for row in rows %}
+            (
+                {%- for value in row -%}
+                    {{ text_literal(value) }}{{ ", " if not loop.last }}
+                {%- endfor -%}
+            ){{ "," if not loop.last }}
         {%- endfor %}
-    {{ "union all" if not loop.last }}
-    {%- endfor %}
+    ) as decision_rows (source_table, column_name, setting, setting_value, decided_by)
 ),
 
 final as (

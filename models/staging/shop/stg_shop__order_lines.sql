@@ -10,8 +10,14 @@
 {%- set columns = input_spec('orders')['required'] + input_spec('orders')['optional'] %}
 {%- set date_format = detect_date_format('orders', 'ordered_at') %}
 {%- set has_amount = input_has_column('orders', 'amount') %}
+{%- set amount_column = 'amount' if has_amount else 'unit_price' %}
 {%- set decimal_separator = detect_decimal_separator(
-    'orders', 'amount' if has_amount else 'unit_price')['separator'] %}
+    'orders', amount_column)['separator'] %}
+{%- set amount_expression = parse_amount(amount_column, decimal_separator) %}
+{%- if not has_amount %}
+    {%- set amount_expression = '(' ~ amount_expression ~ ') * '
+        ~ try_cast_as('trim(quantity)', dbt.type_int()) %}
+{%- endif %}
 with
 
 source as (
@@ -37,12 +43,7 @@ parsed as (
         {{ clean_text('order_id') }} as order_id,
         {{ clean_text('customer_id') }} as customer_id,
         {{ parse_timestamp('ordered_at', date_format) }} as ordered_at,
-        {%- if has_amount %}
-        {{ parse_amount('amount', decimal_separator) }} as amount,
-        {%- else %}
-        {{ parse_amount('unit_price', decimal_separator) }}
-        * {{ try_cast_as('trim(quantity)', dbt.type_int()) }} as amount,
-        {%- endif %}
+        {{ amount_expression }} as amount,
         {{ try_cast_as('trim(quantity)', dbt.type_int()) }} as quantity,
         {{ parse_amount('unit_price', decimal_separator) }} as unit_price,
         {{ clean_category('product_category') }} as product_category,
@@ -71,10 +72,8 @@ flagged as (
             when {{ clean_text('raw_ordered_at') }} is null then 'missing_ordered_at'
             when ordered_at is null then 'unparseable_ordered_at'
             when ordered_at > {{ dbt.current_timestamp() }} then 'ordered_in_the_future'
-            {%- if has_amount %}
-            when {{ clean_text('raw_amount') }} is null then 'missing_amount'
-            {%- else %}
-            when {{ clean_text('raw_unit_price') }} is null then 'missing_amount'
+            when {{ clean_text('raw_' ~ amount_column) }} is null then 'missing_amount'
+            {%- if not has_amount %}
             when {{ clean_text('raw_quantity') }} is null then 'missing_quantity'
             {%- endif %}
             when {{ clean_text('raw_quantity') }} is not null and quantity is null
