@@ -6,7 +6,8 @@ with a byte-order mark, with spreadsheet column names and with padded amounts. E
 built as the user's orders file, with no var set, and must give exactly the
 customer_features of the clean file; every raw line is accounted for (the
 reconciliation test runs in each build and is checked here too). The refund variant
-differs by exactly its refunds. The stop and warning sentences are in test_bad_inputs.
+differs by exactly its refunds. The stop and warning sentences are in
+test_input_sentences.
 
 Every variant is copied to the same path and built with the same vars, so dbt's
 partial parse is reused: the file's content is read when the models compile.
@@ -22,7 +23,7 @@ import pytest
 
 from segmentation.exports import base_orders, refunds_by_customer, write_variants
 from segmentation.project import PROJECT_DIR
-from segmentation.tests.dbt_helpers import DbtRun, run_dbt
+from segmentation.tests.dbt_helpers import run_dbt
 
 pytestmark = pytest.mark.e2e  # builds the dbt project: make test, not test-fast
 
@@ -33,6 +34,7 @@ BUILD = [
     "build",
     "--select",
     "+customer_features",
+    "+customer_feature_shares",
     "+data_quality_summary",
     "+input_formats",
     "--indirect-selection",
@@ -71,9 +73,10 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[pd.DataFrame, dict
 @pytest.fixture(scope="module")
 def builds(
     corpus: tuple[pd.DataFrame, dict], tmp_path_factory: pytest.TempPathFactory
-) -> dict[str, tuple[DbtRun, pd.DataFrame, pd.DataFrame, dict]]:
+) -> dict[str, tuple]:
     """Each variant built in turn from one path: (run, customer_features,
-    data_quality_summary rows for orders, input_formats decisions)."""
+    data_quality_summary rows for orders, input_formats decisions, the product
+    categories of customer_feature_shares)."""
     _, files = corpus
     workdir = tmp_path_factory.mktemp("variant_builds")
     orders_path = workdir / "orders.csv"
@@ -112,7 +115,14 @@ def builds(
                 "from main.input_formats where source_table = 'orders'"
             )
         }
-        results[name] = (run, features, quality, formats)
+        categories = {
+            value
+            for (value,) in with_db(
+                "select distinct dimension_value from main.customer_feature_shares "
+                "where dimension = 'product_category'"
+            )
+        }
+        results[name] = (run, features, quality, formats, categories)
     return results
 
 
@@ -130,13 +140,14 @@ def _rejections(quality: pd.DataFrame) -> set[str]:
 
 def test_the_clean_export_is_read_whole(corpus, builds) -> None:
     orders, files = corpus
-    _, features, quality, _ = builds["clean"]
+    _, features, quality, _, categories = builds["clean"]
     assert quality["row_count"].sum() == _data_lines(files["clean"]) == len(orders)
     assert _rejections(quality) == LOG_REJECTIONS
     clean_lines = quality.loc[quality["outcome"] == "clean", "row_count"].sum()
     assert clean_lines > 0.99 * len(orders)
     assert len(features) > 4000
     assert (features["monetary"] > 0).all()
+    assert {"décor", "épicerie"} <= categories
 
 
 @pytest.mark.parametrize("variant", SAME_AS_CLEAN)
@@ -144,9 +155,11 @@ def test_every_export_gives_the_clean_customer_features(
     corpus, builds, variant: str
 ) -> None:
     _, files = corpus
-    _, clean, clean_quality, _ = builds["clean"]
-    _, features, quality, _ = builds[variant]
+    _, clean, clean_quality, _, clean_categories = builds["clean"]
+    _, features, quality, _, categories = builds[variant]
     pd.testing.assert_frame_equal(features, clean, check_exact=False, rtol=1e-9)
+    # the same categories, accents included (Latin-1 read as Latin-1)
+    assert categories == clean_categories
     # every raw line is accounted for, exactly as in the clean file
     assert quality["row_count"].sum() == _data_lines(files[variant])
     pd.testing.assert_frame_equal(quality, clean_quality)
@@ -174,7 +187,7 @@ def test_every_export_gives_the_clean_customer_features(
 def test_the_run_records_how_each_file_was_read(
     builds, variant: str, column, setting: str, value: str, decided_by: str
 ) -> None:
-    _, _, _, formats = builds[variant]
+    _, _, _, formats, _ = builds[variant]
     chosen, how = formats[(column, setting)]
     assert chosen.startswith(value), (chosen, how)
     assert how.startswith(decided_by), (chosen, how)
@@ -182,8 +195,8 @@ def test_the_run_records_how_each_file_was_read(
 
 def test_refunds_lower_net_monetary_by_exactly_the_refunds(corpus, builds) -> None:
     orders, files = corpus
-    _, clean, _, _ = builds["clean"]
-    _, features, quality, _ = builds["refunds"]
+    _, clean, _, _, _ = builds["clean"]
+    _, features, quality, _, _ = builds["refunds"]
     refunds = refunds_by_customer(orders)
     assert len(refunds) > 100
 
