@@ -90,7 +90,7 @@
 {% macro column_synonyms(column) -%}
     {%- set synonyms = {
         'order_id': ['order number', 'invoice', 'invoice no', 'invoice id', 'transaction id'],
-        'customer_id': ['customer', 'customer number', 'client id'],
+        'customer_id': ['customer number', 'client id'],
         'ordered_at': ['order date', 'order datetime', 'invoice date', 'purchase date',
                        'transaction date'],
         'amount': ['sales', 'revenue', 'line total', 'total'],
