@@ -26,14 +26,22 @@
         {%- do rows.append([entity, column, 'column', match['name'], match['by']]) -%}
     {%- endfor -%}
 {%- endfor -%}
-{%- for entity, column in [('orders', 'ordered_at'), ('events', 'occurred_at')]
-    if input_origin(entity) != 'absent' -%}
+{%- set date_columns = [
+    ('orders', 'ordered_at'), ('events', 'occurred_at'),
+    ('customers', 'birth_date'), ('customers', 'signed_up_at')] -%}
+{%- for entity, column in date_columns
+    if input_origin(entity) != 'absent' and input_has_column(entity, column) -%}
     {%- set chosen = detect_date_format(entity, column) -%}
     {%- set value = chosen['family'] ~ (
         ' (' ~ chosen['formats'] | join(' | ') ~ ')' if chosen['formats'] else
         ' (YYYY-MM-DD with an optional time)') -%}
     {%- do rows.append([entity, column, 'date_format', value, chosen['by']]) -%}
 {%- endfor -%}
+{%- if input_origin('customers') != 'absent' and input_has_column('customers', 'income') -%}
+    {%- set income = detect_decimal_separator('customers', 'income') -%}
+    {%- do rows.append(['customers', 'income', 'decimal_separator', income['separator'],
+        income['by']]) -%}
+{%- endif -%}
 {%- set decimal = detect_decimal_separator('orders', 'amount'
     if input_has_column('orders', 'amount') else 'unit_price') -%}
 {%- do rows.append([

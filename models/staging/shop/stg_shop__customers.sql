@@ -1,6 +1,11 @@
 {#- One row per distinct raw customer record. Exact duplicates collapse (raw_row_count);
     conflicting records for one customer_id keep the most complete one and reject the rest.
-    Direct identifiers (name, email, phone, street address) are read but never selected. -#}
+    Direct identifiers (name, email, phone, street address) are read but never selected.
+    Dates and income are parsed in the formats detected from the data or set by vars
+    (macros/inputs/formats.sql; recorded in input_formats). -#}
+{%- set birth_date_format = detect_date_format('customers', 'birth_date') %}
+{%- set signed_up_at_format = detect_date_format('customers', 'signed_up_at') %}
+{%- set income_separator = detect_decimal_separator('customers', 'income')['separator'] %}
 with
 
 source as (
@@ -49,17 +54,17 @@ collapsed as (
 parsed as (
     select
         {{ clean_text('customer_id') }} as customer_id,
-        {{ try_cast_as('trim(birth_date)', 'date') }} as birth_date,
+        cast({{ parse_timestamp('birth_date', birth_date_format) }} as date) as birth_date,
         {{ try_cast_as('trim(age)', dbt.type_int()) }} as age_reported,
         {{ clean_category('gender') }} as gender,
-        {{ try_cast_as('trim(income)', dbt.type_numeric()) }} as income,
+        {{ parse_amount('income', income_separator) }} as income,
         {{ clean_category('occupation') }} as occupation,
         {{ clean_category('education') }} as education,
         {{ clean_category('marital_status') }} as marital_status,
         {{ clean_text('country') }} as country,
         {{ clean_text('region') }} as region,
         {{ clean_text('city') }} as city,
-        {{ try_cast_as('trim(signed_up_at)', dbt.type_timestamp()) }} as signed_up_at,
+        {{ parse_timestamp('signed_up_at', signed_up_at_format) }} as signed_up_at,
         customer_id as raw_customer_id,
         birth_date as raw_birth_date,
         age as raw_age,
