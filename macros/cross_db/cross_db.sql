@@ -41,6 +41,24 @@
 {%- endmacro %}
 
 
+{#- An identifier as text, the same way for every input, so joins between orders,
+    customers, events and the erasure list never miss: clean_text, and a whole number
+    written as a float ('12345.0', what pandas makes of an integer id column with a
+    gap) loses its '.0'. Integer and unsigned ids arrive as their digits (raw_input casts
+    every column to text). -#}
+{% macro clean_id(column_name) -%}
+    {{ return(adapter.dispatch('clean_id', 'segmentation')(column_name)) }}
+{%- endmacro %}
+
+{% macro default__clean_id(column_name) -%}
+    regexp_replace({{ clean_text(column_name) }}, '^([0-9]+)[.]0+$', '$1')
+{%- endmacro %}
+
+{% macro duckdb__clean_id(column_name) -%}
+    regexp_replace({{ clean_text(column_name) }}, '^([0-9]+)[.]0+$', '\1')
+{%- endmacro %}
+
+
 {#- Categorical text: trimmed, lower case, inner spaces and dashes as underscores. -#}
 {% macro clean_category(column_name, blank_words=true) -%}
     replace(

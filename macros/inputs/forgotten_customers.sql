@@ -2,20 +2,23 @@
     seed plus the var forget_customer_ids), never null. `seed` overrides ref() where
     refs cannot be used (run hooks). -#}
 {% macro forgotten_customer_ids(seed=none) -%}
-    select {{ clean_text('customer_id') }} as customer_id
-    from {{ seed if seed is not none else ref('customers_to_forget') }}
-    where {{ clean_text('customer_id') }} is not null
-    {%- for customer_id in var('forget_customer_ids', []) %}
-    union all
-    select '{{ customer_id | string | trim | replace("'", "''") }}' as customer_id
-    {%- endfor %}
+    select {{ clean_id('customer_id') }} as customer_id
+    from (
+        select cast(customer_id as {{ dbt.type_string() }}) as customer_id
+        from {{ seed if seed is not none else ref('customers_to_forget') }}
+        {%- for customer_id in var('forget_customer_ids', []) %}
+        union all
+        select '{{ customer_id | string | trim | replace("'", "''") }}' as customer_id
+        {%- endfor %}
+    ) as forget_requests
+    where {{ clean_id('customer_id') }} is not null
 {%- endmacro %}
 
 
 {#- True for rows of a customer to forget (null ids are never forgotten). -#}
 {% macro is_forgotten(customer_id_column, seed=none) -%}
     coalesce(
-        {{ clean_text(customer_id_column) }} in ({{ forgotten_customer_ids(seed) }}), false
+        {{ clean_id(customer_id_column) }} in ({{ forgotten_customer_ids(seed) }}), false
     )
 {%- endmacro %}
 

@@ -19,7 +19,7 @@
 
 {#- The date families detected, each with the strftime formats it accepts (with and
     without a time of day). 'iso' is parsed by a cast (YYYY-MM-DD, optional time,
-    'T', fractions of a second). -#}
+    'T', fractions of a second, an optional zone offset: converted to UTC). -#}
 {% macro date_families() -%}
     {%- set times = ['', ' %H:%M', ' %H:%M:%S', ' %H:%M:%S.%f', ' %I:%M %p', ' %I:%M:%S %p'] -%}
     {%- set families = {'iso': none, 'compact': ['%Y%m%d', '%Y%m%d%H%M%S', '%Y%m%d %H%M%S']} -%}
@@ -50,7 +50,16 @@
 
 {% macro duckdb__parse_timestamp(expression, date_format) -%}
     {%- if date_format['formats'] is none -%}
-        try_cast(trim({{ expression }}) as timestamp)
+        {#- a time with a zone offset (or a timestamptz column, which reads as text with
+            one) is converted to UTC; without an offset the time is taken as written -#}
+        case
+            when regexp_matches(
+                trim({{ expression }}),
+                '[0-9]:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)? ?([+-][0-9]{2}(:?[0-9]{2})?|Z|UTC)$'
+            )
+                then timezone('UTC', try_cast(trim({{ expression }}) as timestamptz))
+            else try_cast(trim({{ expression }}) as timestamp)
+        end
     {%- else -%}
         try_strptime(trim({{ expression }}), [
             {%- for format in date_format['formats'] -%}

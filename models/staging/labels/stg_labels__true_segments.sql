@@ -8,12 +8,12 @@ source as (
 
 final as (
     select
-        {{ clean_text('customer_id') }} as customer_id,
+        {{ clean_id('customer_id') }} as customer_id,
         min({{ clean_text('true_segment') }}) as true_segment,
         cast(count(*) as {{ dbt.type_bigint() }}) as raw_row_count
     from source
-    where {{ clean_text('customer_id') }} is not null
-    group by {{ clean_text('customer_id') }}
+    where {{ clean_id('customer_id') }} is not null
+    group by {{ clean_id('customer_id') }}
 )
 
 select * from final

@@ -53,7 +53,7 @@ collapsed as (
 
 parsed as (
     select
-        {{ clean_text('customer_id') }} as customer_id,
+        {{ clean_id('customer_id') }} as customer_id,
         cast({{ parse_timestamp('birth_date', birth_date_format) }} as date) as birth_date,
         {{ try_cast_as('trim(age)', dbt.type_int()) }} as age_reported,
         {{ clean_category('gender') }} as gender,

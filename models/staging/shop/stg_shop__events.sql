@@ -23,7 +23,7 @@ collapsed as (
 
 parsed as (
     select
-        {{ clean_text('customer_id') }} as customer_id,
+        {{ clean_id('customer_id') }} as customer_id,
         {{ parse_timestamp('occurred_at', date_format) }} as occurred_at,
         {{ clean_category('event_type') }} as event_type,
         customer_id as raw_customer_id,

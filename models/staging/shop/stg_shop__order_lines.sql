@@ -40,8 +40,8 @@ collapsed as (
 
 parsed as (
     select
-        {{ clean_text('order_id') }} as order_id,
-        {{ clean_text('customer_id') }} as customer_id,
+        {{ clean_id('order_id') }} as order_id,
+        {{ clean_id('customer_id') }} as customer_id,
         {{ parse_timestamp('ordered_at', date_format) }} as ordered_at,
         {{ amount_expression }} as amount,
         {{ try_cast_as('trim(quantity)', dbt.type_int()) }} as quantity,

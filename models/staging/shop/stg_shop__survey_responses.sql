@@ -21,7 +21,7 @@ collapsed as (
 
 parsed as (
     select
-        {{ clean_text('customer_id') }} as customer_id,
+        {{ clean_id('customer_id') }} as customer_id,
         {{ clean_category('attribute') }} as attribute,
         {{ clean_category('value', blank_words=false) }} as answer,
         customer_id as raw_customer_id,
