@@ -5,7 +5,8 @@
     (macros/inputs/formats.sql; recorded in input_formats). -#}
 {%- set birth_date_format = detect_date_format('customers', 'birth_date') %}
 {%- set signed_up_at_format = detect_date_format('customers', 'signed_up_at') %}
-{%- set income_separator = detect_decimal_separator('customers', 'income')['separator'] %}
+{%- set income_separator = detect_decimal_separator(
+    'customers', 'income')['separator'] %}
 with
 
 source as (
@@ -54,7 +55,9 @@ collapsed as (
 parsed as (
     select
         {{ clean_id('customer_id') }} as customer_id,
-        cast({{ parse_timestamp('birth_date', birth_date_format) }} as date) as birth_date,
+        cast(
+            {{ parse_timestamp('birth_date', birth_date_format) }} as date
+        ) as birth_date,
         {{ try_cast_as('trim(age)', dbt.type_int()) }} as age_reported,
         {{ clean_category('gender') }} as gender,
         {{ parse_amount('income', income_separator) }} as income,
