@@ -31,10 +31,27 @@
 {%- endmacro %}
 
 
-{#- on-run-end: delete the forgotten customers from the raw seed tables that exist.
-    Hooks cannot ref(), so the seed tables are looked up in the seeds' schema. -#}
+{#- on-run-end: delete the forgotten customers from the bundled sample's seed tables
+    that exist (the project's own copies). Hooks cannot ref(), so the seed tables are
+    looked up in the seeds' schema. Your own tables (the source vars) and files are
+    never touched: a log line says how many customers' rows are yours to delete. -#}
 {% macro purge_forgotten_from_raw_seeds() -%}
     {%- if not execute -%}{{ return('') }}{%- endif -%}
+    {%- if not uses_sample_seeds() or uses_user_files() -%}
+        {#- your own tables and files are never written to: say what is left there -#}
+        {%- set forget_seed = adapter.get_relation(
+            database=target.database, schema='raw', identifier='customers_to_forget') -%}
+        {%- set forgotten = run_query(
+            "select count(*) from (" ~ forgotten_customer_ids(forget_seed) ~ ") as ids"
+        ).rows[0][0] if forget_seed is not none else (var('forget_customer_ids', []) | length) -%}
+        {%- if forgotten > 0 -%}
+            {{ log("Right to erasure: the " ~ forgotten ~ " customers to forget are left out of "
+                ~ "every table this project built, and purged from its history. Their rows "
+                ~ "in your own inputs (the source segmentation or the *_path files) are "
+                ~ "yours to delete: this project never writes to them.", info=true) }}
+        {%- endif -%}
+        {{ return('') }}
+    {%- endif -%}
     {%- set forget_seed = adapter.get_relation(
         database=target.database, schema='raw', identifier='customers_to_forget') -%}
     {%- if forget_seed is none -%}{{ return('') }}{%- endif -%}

@@ -10,8 +10,8 @@
 {% macro input_is_readable(entity) -%}
     {%- set origin = input_origin(entity) -%}
     {%- if not execute or origin == 'absent' -%}{{ return(false) }}{%- endif -%}
-    {%- if origin == 'seed' -%}
-        {{ return(load_relation(ref(input_spec(entity)['seed'])) is not none) }}
+    {%- if origin == 'source' -%}
+        {{ return(load_relation(input_source(entity)) is not none) }}
     {%- endif -%}
     {{ return(true) }}
 {%- endmacro %}

@@ -3,12 +3,13 @@
     {%- set specs = {
         'orders': {
             'seed': 'raw_orders', 'path_var': 'orders_path', 'columns_var': 'orders_columns',
+            'using_var': none,
             'required': ['order_id', 'customer_id', 'ordered_at', 'amount'],
             'optional': ['quantity', 'product_category', 'channel', 'status', 'unit_price'],
         },
         'customers': {
             'seed': 'raw_customers', 'path_var': 'customers_path',
-            'columns_var': 'customers_columns',
+            'columns_var': 'customers_columns', 'using_var': 'segmentation__using_customers',
             'required': ['customer_id'],
             'optional': [
                 'name', 'email', 'phone', 'street_address', 'birth_date', 'age', 'gender',
@@ -18,18 +19,19 @@
         },
         'events': {
             'seed': 'raw_events', 'path_var': 'events_path', 'columns_var': 'events_columns',
+            'using_var': 'segmentation__using_events',
             'required': ['customer_id', 'occurred_at', 'event_type'],
             'optional': [],
         },
         'survey_responses': {
             'seed': 'raw_survey_responses', 'path_var': 'survey_path',
-            'columns_var': 'survey_columns',
+            'columns_var': 'survey_columns', 'using_var': 'segmentation__using_survey_responses',
             'required': ['customer_id', 'attribute', 'value'],
             'optional': [],
         },
         'labels': {
             'seed': 'sample_true_segments', 'path_var': 'labels_path',
-            'columns_var': 'labels_columns',
+            'columns_var': 'labels_columns', 'using_var': 'segmentation__using_labels',
             'required': ['customer_id', 'true_segment'],
             'optional': [],
         },
@@ -37,6 +39,7 @@
     {%- if entity not in specs -%}
         {{ exceptions.raise_compiler_error("Unknown raw input '" ~ entity ~ "'.") }}
     {%- endif -%}
+    {%- do specs[entity].update({'table': entity}) -%}
     {{ return(specs[entity]) }}
 {%- endmacro %}
 
@@ -51,17 +54,47 @@
 {%- endmacro %}
 
 
-{#- Where an input comes from: 'file' (a *_path var), 'seed' (the bundled sample) or
-    'absent' (the user gave files but not this one). -#}
+{#- True when the source `segmentation` is the bundled sample: none of the vars that
+    point it at your own tables is set. Then its tables are the seeds, which staging
+    also refs so that dbt loads them first. -#}
+{% macro uses_sample_seeds() -%}
+    {%- set location_vars = ['segmentation_database', 'segmentation_schema'] -%}
+    {%- for entity in ['orders', 'customers', 'events', 'survey_responses', 'labels'] -%}
+        {%- do location_vars.append('segmentation_' ~ entity ~ '_identifier') -%}
+    {%- endfor -%}
+    {%- for location_var in location_vars -%}
+        {%- if var(location_var, none) -%}{{ return(false) }}{%- endif -%}
+    {%- endfor -%}
+    {{ return(true) }}
+{%- endmacro %}
+
+
+{#- Where an input comes from: 'file' (a *_path var), 'source' (a table of the source
+    `segmentation`: the bundled sample seeds unless the source vars point elsewhere) or
+    'absent' (switched off with segmentation__using_<input>, or the user gave files but
+    not this one). -#}
 {% macro input_origin(entity) -%}
     {%- set spec = input_spec(entity) -%}
-    {%- if var(spec['path_var'], none) -%}
+    {%- if spec['using_var'] and not var(spec['using_var'], true) -%}
+        {{ return('absent') }}
+    {%- elif var(spec['path_var'], none) -%}
         {{ return('file') }}
     {%- elif uses_user_files() -%}
         {{ return('absent') }}
     {%- else -%}
-        {{ return('seed') }}
+        {{ return('source') }}
     {%- endif -%}
+{%- endmacro %}
+
+
+{#- The relation of an input read from the source `segmentation` (also records, while
+    parsing, the dependency on the sample seed when the source is the sample). -#}
+{% macro input_source(entity) -%}
+    {%- set spec = input_spec(entity) -%}
+    {%- if uses_sample_seeds() -%}
+        {%- set seed_relation = ref(spec['seed']) -%}
+    {%- endif -%}
+    {{ return(source('segmentation', spec['table'])) }}
 {%- endmacro %}
 
 
@@ -108,13 +141,21 @@
 {% macro input_column_names(entity) -%}
     {%- set spec = input_spec(entity) -%}
     {%- set origin = input_origin(entity) -%}
-    {%- if origin == 'seed' -%}
-        {%- set seed_relation = ref(spec['seed']) -%}
-        {%- set relation = load_relation(seed_relation) if execute else none -%}
+    {%- if origin == 'source' -%}
+        {%- set source_relation = input_source(entity) -%}
+        {%- set relation = load_relation(source_relation) if execute else none -%}
+        {%- if relation is none and execute and not uses_sample_seeds() -%}
+            {{ exceptions.raise_compiler_error(
+                "The " ~ entity ~ " table '" ~ source_relation ~ "' does not exist. Point the "
+                ~ "source at it with the vars segmentation_schema (and segmentation_database) "
+                ~ "and segmentation_" ~ entity ~ "_identifier"
+                ~ (", or switch the input off with " ~ spec['using_var'] ~ ": false"
+                   if spec['using_var'] else "") ~ ".") }}
+        {%- endif -%}
         {%- if relation is none -%}
-            {#- parsing, or not built yet (a lint before the first build): the seeds have
-                every column -#}
-            {{ return({'where': seed_relation | string,
+            {#- parsing, or the sample seeds not loaded yet (a lint before the first
+                build): the seeds have every column -#}
+            {{ return({'where': source_relation | string,
                        'names': spec['required'] + spec['optional']}) }}
         {%- endif -%}
         {%- set names = adapter.get_columns_in_relation(relation) | map(attribute='name') | list -%}
@@ -242,8 +283,8 @@
                 cast(null as {{ dbt.type_string() }})
             {%- endif %} as {{ column }}{{ "," if not loop.last }}
         {%- endfor %}
-        {%- if origin == 'seed' %}
-        from {{ ref(spec['seed']) }}
+        {%- if origin == 'source' %}
+        from {{ input_source(entity) }}
         {%- elif origin == 'file' %}
         from {{ read_raw_file(input_path(entity)) }}
         {%- else %}

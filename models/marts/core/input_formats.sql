@@ -8,8 +8,9 @@
 {%- for entity in entities if input_origin(entity) != 'absent' -%}
     {%- set origin = input_origin(entity) -%}
     {%- set where = input_column_names(entity)['where'] -%}
-    {%- do rows.append([entity, none, 'origin', origin ~ ': ' ~ where,
-        'the *_path vars']) -%}
+    {%- set how = 'var ' ~ input_spec(entity)['path_var'] if origin == 'file' else (
+        'the bundled sample' if uses_sample_seeds() else 'the segmentation_* source vars') -%}
+    {%- do rows.append([entity, none, 'origin', origin ~ ': ' ~ where, how]) -%}
     {%- if origin == 'file' and not (where | lower).endswith('.parquet') -%}
         {%- set encoding = file_encoding(where) -%}
         {%- do rows.append([entity, none, 'encoding', encoding['encoding'], encoding['by']]) -%}
