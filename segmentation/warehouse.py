@@ -18,6 +18,26 @@ import pandas as pd
 from segmentation.matching import PREVIOUS_COLUMNS
 
 
+def to_pandas(relation: Any) -> pd.DataFrame:
+    """A relation a Python model got from ``dbt.ref`` / ``dbt.source``, as pandas.
+
+    The one place that knows each engine's relation type: DuckDB (dbt-duckdb) has
+    ``.df()``, Spark and Databricks ``.toPandas()``, Snowpark ``.to_pandas()``. The
+    models only read bounded samples and small model tables this way.
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> to_pandas(duckdb.sql("select 1 as x")).to_dict("list")
+    {'x': [1]}
+    """
+    for method in ("df", "toPandas", "to_pandas"):
+        convert = getattr(relation, method, None)
+        if callable(convert):
+            return convert()
+    raise TypeError(f"cannot read a {type(relation).__name__} as pandas")
+
+
 def read_relation(session: Any, relation: str) -> pd.DataFrame | None:
     """All rows of a table, or None when it does not exist (yet).
 

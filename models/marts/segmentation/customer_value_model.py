@@ -7,13 +7,14 @@ time and a status sentence. SQL scores every customer from it."""
 import json
 
 from segmentation.predictions import fit_value_models, snapshot_horizons
+from segmentation.warehouse import to_pandas
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
     params_json = dbt.config.get("value_model_params")
     params = json.loads(params_json)
-    sample = dbt.ref("customer_value_sample").df()
-    run = dbt.ref("int_run_parameters").df()
+    sample = to_pandas(dbt.ref("customer_value_sample"))
+    run = to_pandas(dbt.ref("int_run_parameters"))
     horizons = snapshot_horizons(run, params["prediction_horizon_days"])
     return fit_value_models(sample, horizons, params)

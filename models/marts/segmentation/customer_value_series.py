@@ -5,11 +5,12 @@ prediction_series_rtol. SQL sums them for every customer (customer_value_scores)
 import json
 
 from segmentation.predictions import series_table
+from segmentation.warehouse import to_pandas
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
     params_json = dbt.config.get("value_model_params")
     params = json.loads(params_json)
-    value_model = dbt.ref("customer_value_model").df()
+    value_model = to_pandas(dbt.ref("customer_value_model"))
     return series_table(value_model, rtol=params["prediction_series_rtol"])

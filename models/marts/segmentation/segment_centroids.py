@@ -10,20 +10,20 @@ import json
 import duckdb
 
 from segmentation.model import fit_segmentation
-from segmentation.warehouse import previous_segments, stored_table
+from segmentation.warehouse import previous_segments, stored_table, to_pandas
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
     params_json = dbt.config.get("segmentation_params")
     params = json.loads(params_json)
-    sample = dbt.ref("segment_training_sample").df()
-    candidates = dbt.ref("segment_model_candidates").df()
-    steps = dbt.ref("segment_preprocessing").df()
+    sample = to_pandas(dbt.ref("segment_training_sample"))
+    candidates = to_pandas(dbt.ref("segment_model_candidates"))
+    steps = to_pandas(dbt.ref("segment_preprocessing"))
     if not params["refit"]:
         return stored_table(session, str(dbt.this))
     try:
-        history = dbt.source("segmentation_history", "segment_catalog").df()
+        history = to_pandas(dbt.source("segmentation_history", "segment_catalog"))
     except duckdb.CatalogException:  # a first run: no catalog yet
         history = None
     previous, max_known_id = previous_segments(history, sample)

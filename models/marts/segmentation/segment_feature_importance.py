@@ -4,14 +4,14 @@
 import json
 
 from segmentation.explain import feature_importance
-from segmentation.warehouse import labelled_sample
+from segmentation.warehouse import labelled_sample, to_pandas
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
     params_json = dbt.config.get("segmentation_params")
     params = json.loads(params_json)
-    sample = dbt.ref("segment_training_sample").df()
-    assignments = dbt.ref("segment_training_assignments").df()
+    sample = to_pandas(dbt.ref("segment_training_sample"))
+    assignments = to_pandas(dbt.ref("segment_training_assignments"))
     features, segment_ids = labelled_sample(sample, assignments)
     return feature_importance(features, segment_ids, params)

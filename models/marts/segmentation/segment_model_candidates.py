@@ -4,16 +4,16 @@ usefulness and metrics; one selected. With refit: false, the stored table is kep
 import json
 
 from segmentation.candidates import evaluate_candidates
-from segmentation.warehouse import stored_table
+from segmentation.warehouse import stored_table, to_pandas
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
     params_json = dbt.config.get("segmentation_params")
     params = json.loads(params_json)
-    sample = dbt.ref("segment_training_sample").df()
-    backtest = dbt.ref("segment_backtest_sample").df()
-    labels = dbt.ref("stg_labels__true_segments").df()
+    sample = to_pandas(dbt.ref("segment_training_sample"))
+    backtest = to_pandas(dbt.ref("segment_backtest_sample"))
+    labels = to_pandas(dbt.ref("stg_labels__true_segments"))
     if not params["refit"]:
         return stored_table(session, str(dbt.this))
     return evaluate_candidates(sample, params, true_labels=labels, backtest=backtest)

@@ -6,15 +6,15 @@ produce. With refit: false, the stored table is kept as it is."""
 import json
 
 from segmentation.model import fit_preparation
-from segmentation.warehouse import stored_table
+from segmentation.warehouse import stored_table, to_pandas
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
     params_json = dbt.config.get("segmentation_params")
     params = json.loads(params_json)
-    sample = dbt.ref("segment_training_sample").df()
-    candidates = dbt.ref("segment_model_candidates").df()
+    sample = to_pandas(dbt.ref("segment_training_sample"))
+    candidates = to_pandas(dbt.ref("segment_model_candidates"))
     if not params["refit"]:
         return stored_table(session, str(dbt.this))
     return fit_preparation(sample, candidates, params)

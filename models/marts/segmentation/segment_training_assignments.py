@@ -3,11 +3,12 @@ preprocessing and centroid tables: the SQL scorer (customer_segments) must give 
 them the same segment (tested)."""
 
 from segmentation.model import model_from_tables
+from segmentation.warehouse import to_pandas
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    sample = dbt.ref("segment_training_sample").df()
-    steps = dbt.ref("segment_preprocessing").df()
-    centroids = dbt.ref("segment_centroids").df()
+    sample = to_pandas(dbt.ref("segment_training_sample"))
+    steps = to_pandas(dbt.ref("segment_preprocessing"))
+    centroids = to_pandas(dbt.ref("segment_centroids"))
     return model_from_tables(steps, centroids).assign(sample)

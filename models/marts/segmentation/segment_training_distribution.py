@@ -5,15 +5,15 @@ stored table (the training run's) is kept."""
 import json
 
 from segmentation.drift import training_distribution
-from segmentation.warehouse import stored_table
+from segmentation.warehouse import stored_table, to_pandas
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
     params_json = dbt.config.get("segmentation_params")
     params = json.loads(params_json)
-    sample = dbt.ref("segment_training_sample").df()
-    steps = dbt.ref("segment_preprocessing").df()
+    sample = to_pandas(dbt.ref("segment_training_sample"))
+    steps = to_pandas(dbt.ref("segment_preprocessing"))
     if not params["refit"]:
         return stored_table(session, str(dbt.this))
     return training_distribution(sample, steps)
