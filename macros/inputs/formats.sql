@@ -23,9 +23,13 @@
 {% macro date_families() -%}
     {%- set times = ['', ' %H:%M', ' %H:%M:%S', ' %H:%M:%S.%f', ' %I:%M %p', ' %I:%M:%S %p'] -%}
     {%- set families = {'iso': none, 'compact': ['%Y%m%d', '%Y%m%d%H%M%S', '%Y%m%d %H%M%S']} -%}
+    {#- a two-digit year ('1/31/97', as spreadsheets export it) is its own family: %Y
+        would read it as the year 97 -#}
     {%- for name, day in [
         ('us', '%m/%d/%Y'), ('european_slash', '%d/%m/%Y'),
-        ('european_dot', '%d.%m.%Y'), ('european_dash', '%d-%m-%Y')] -%}
+        ('european_dot', '%d.%m.%Y'), ('european_dash', '%d-%m-%Y'),
+        ('us_short_year', '%m/%d/%y'), ('european_slash_short_year', '%d/%m/%y'),
+        ('european_dot_short_year', '%d.%m.%y')] -%}
         {%- set formats = [] -%}
         {%- for time in times -%}{%- do formats.append(day ~ time) -%}{%- endfor -%}
         {%- do families.update({name: formats}) -%}
@@ -73,7 +77,8 @@
 {#- The date format of one column of a raw input: {'family', 'formats', 'by'}.
     The var date_format (a strftime format, e.g. '%d/%m/%Y %H:%M') wins. Otherwise every
     family is tried on up to 200,000 of the column's values (a fixed sample of the whole
-    input, not its first rows) and the one that parses the most wins; ISO wins a tie.
+    input, not its first rows) and the one that parses the most to a year in 1900-2200
+    wins; ISO wins a tie.
     A US / European tie (no day above 12 anywhere in the sample) stops the build with a
     sentence asking for date_format. -#}
 {% macro detect_date_format(entity, column) -%}
@@ -112,7 +117,8 @@
         select
             count(*) as value_count,
             {%- for name in names %}
-            count({{ parse_timestamp('raw_value', {'formats': families[name]}) }}) as {{ name }}
+            count(case when year({{ parse_timestamp('raw_value', {'formats': families[name]}) }})
+                between 1900 and 2200 then 1 end) as {{ name }}
             {{- "," if not loop.last }}
             {%- endfor %},
             min(raw_value) as example
@@ -134,7 +140,10 @@
         {{ return({'family': 'iso', 'formats': none,
                    'by': 'default: no sampled value fits a known date format'}) }}
     {%- endif -%}
-    {%- set rivals = {'us': 'european_slash', 'european_slash': 'us'} -%}
+    {%- set rivals = {
+        'us': 'european_slash', 'european_slash': 'us',
+        'us_short_year': 'european_slash_short_year',
+        'european_slash_short_year': 'us_short_year'} -%}
     {%- if best.name in rivals and counts[rivals[best.name]] == counts[best.name] -%}
         {{ exceptions.raise_compiler_error(
             "The " ~ entity ~ " input's " ~ column ~ " values (e.g. '" ~ row[-1] ~ "') read "

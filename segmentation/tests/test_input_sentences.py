@@ -140,6 +140,15 @@ def test_a_day_above_12_settles_the_date_format(builds: Builds) -> None:
     ) == [("O1", date(2024, 3, 4)), ("O2", date(2024, 3, 25))]
 
 
+def test_two_digit_years_are_not_read_as_the_first_century(builds: Builds) -> None:
+    # spreadsheets export 1/31/97; %Y alone would read the year 97
+    run = builds.build(HEADER + "O1,C1,1/31/97,10\nO2,C2,12/24/98 14:05,12\n")
+    assert _outcomes(run) == {("clean", None): 2}
+    assert run.query(
+        "select order_id, order_date from main.orders order by order_id"
+    ) == [("O1", date(1997, 1, 31)), ("O2", date(1998, 12, 24))]
+
+
 def test_ambiguous_amounts_stop_and_ask_for_decimal_separator(builds: Builds) -> None:
     run = builds.build(HEADER + '1,C1,2024-03-01,"1,234"\n2,C2,2024-03-02,"2,500"\n')
     assert run.returncode != 0

@@ -70,7 +70,10 @@ flagged as (
             when order_id is null then 'missing_order_id'
             when customer_id is null then 'missing_customer_id'
             when {{ clean_text('raw_ordered_at') }} is null then 'missing_ordered_at'
-            when ordered_at is null then 'unparseable_ordered_at'
+            when
+                ordered_at is null
+                or ordered_at < cast('1900-01-01' as {{ dbt.type_timestamp() }})
+                then 'unparseable_ordered_at'
             when ordered_at > {{ dbt.current_timestamp() }} then 'ordered_in_the_future'
             when {{ clean_text('raw_' ~ amount_column) }} is null then 'missing_amount'
             {%- if not has_amount %}
