@@ -38,7 +38,8 @@
         ' (YYYY-MM-DD with an optional time)') -%}
     {%- do rows.append([entity, column, 'date_format', value, chosen['by']]) -%}
 {%- endfor -%}
-{%- if input_origin('customers') != 'absent' and input_has_column('customers', 'income') -%}
+{%- if input_origin('customers') != 'absent'
+    and input_has_column('customers', 'income') -%}
     {%- set income = detect_decimal_separator('customers', 'income') -%}
     {%- do rows.append(['customers', 'income', 'decimal_separator', income['separator'],
         income['by']]) -%}
