@@ -1,10 +1,10 @@
 """Your orders as a warehouse table: the source `segmentation` pointed at it by vars.
 
 A typed table (integer customer ids, timestamps, decimals) in a schema of its own is
-the only input; the optional inputs are switched off. The build must segment every
-customer, load none of the sample seeds, leave the user's table untouched when a
-customer is forgotten (and say the rows there are the user's to delete), and start
-its lineage at the source.
+the only input; the optional inputs are switched off. The build must give every
+customer features, load none of the sample seeds, leave the user's table untouched
+when a customer is forgotten (and say the rows there are the user's to delete), and
+start its lineage at the source.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import duckdb
 import pytest
 
 from segmentation.project import PROJECT_DIR
-from segmentation.tests.conftest import QUICK_SEARCH
 from segmentation.tests.dbt_helpers import DbtRun, run_dbt
 
 pytestmark = pytest.mark.e2e  # builds the dbt project: make test, not test-fast
@@ -50,30 +49,38 @@ def warehouse_build(tmp_path_factory: pytest.TempPathFactory) -> DbtRun:
             "and try_cast(ordered_at as timestamp) < timestamp '2026-07-01' "
             "and try_cast(amount as decimal(12, 2)) > 0"
         )
+    # up to the features (the package test builds the segments from such a table)
     return run_dbt(
-        ["build"],
+        [
+            "build",
+            "--select",
+            "+customer_features",
+            "+input_formats",
+            "+data_quality_summary",
+            "--indirect-selection",
+            "cautious",
+        ],
         workdir,
         variables={
             **SOURCE_VARS,
-            **QUICK_SEARCH,
             "forget_customer_ids": [str(FORGOTTEN)],
             "as_of_date": "2026-07-01",
         },
     )
 
 
-def test_every_customer_of_the_table_is_segmented(warehouse_build: DbtRun) -> None:
+def test_every_customer_of_the_table_gets_features(warehouse_build: DbtRun) -> None:
     assert warehouse_build.returncode == 0, warehouse_build.output[-5000:]
     (customers,) = warehouse_build.query(
         "select count(distinct customer_id) from shop.order_lines_export "
         f"where customer_id <> {FORGOTTEN}"
     )[0]
-    segmented = warehouse_build.query(
-        "select count(*), count(distinct customer_id) from main.customer_segments"
+    featured = warehouse_build.query(
+        "select count(*), count(distinct customer_id) from main.customer_features"
     )[0]
-    assert segmented == (customers, customers)
+    assert featured == (customers, customers)
     assert warehouse_build.query(
-        f"select count(*) from main.customer_segments where customer_id = '{FORGOTTEN}'"
+        f"select count(*) from main.customer_features where customer_id = '{FORGOTTEN}'"
     ) == [(0,)]
 
 
