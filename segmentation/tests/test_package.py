@@ -45,6 +45,8 @@ def outer(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (project / "packages.yml").write_text(f"packages:\n  - local: {PROJECT_DIR}\n")
     environment = {
         **os.environ,
+        # the outer project and its profile (make exports this project's)
+        "DBT_PROJECT_DIR": str(project),
         "DBT_PROFILES_DIR": str(project),
         "DBT_DUCKDB_PATH": str(project / "outer.duckdb"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
