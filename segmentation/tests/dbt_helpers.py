@@ -30,6 +30,29 @@ class DbtRun:
             return con.sql(sql).fetchall()
 
 
+# Builds of part of the project: the data-quality chain up to the orders mart, and the
+# generic column tests left out where the sample build already runs them (the
+# reconciliation and input tests stay).
+DATA_QUALITY_BUILD = [
+    "build",
+    "--select",
+    "+data_quality_summary",
+    "+input_formats",
+    "+orders",
+    "--indirect-selection",
+    "cautious",
+]
+WITHOUT_COLUMN_TESTS = [
+    "--exclude",
+    "test_type:unit",
+    "test_name:unique",
+    "test_name:not_null",
+    "test_name:accepted_values",
+    "test_name:relationships",
+    "test_name:accepted_range",
+]
+
+
 def dbt_executable() -> str:
     """The dbt next to the running Python (the project's virtual environment)."""
     candidate = Path(sys.executable).parent / "dbt"

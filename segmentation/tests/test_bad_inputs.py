@@ -14,20 +14,12 @@ from pathlib import Path
 import pytest
 
 from segmentation.tests.conftest import QUICK_SEARCH
-from segmentation.tests.dbt_helpers import DbtRun, run_dbt
+from segmentation.tests.dbt_helpers import DATA_QUALITY_BUILD, DbtRun, run_dbt
 
 pytestmark = pytest.mark.e2e  # builds or runs the dbt project: make test, not test-fast
 
 HEADER = "order_id,customer_id,ordered_at,amount\n"
-DATA_QUALITY = [
-    "build",
-    "--select",
-    "+data_quality_summary",
-    "+input_formats",
-    "+orders",
-    "--indirect-selection",
-    "cautious",
-]
+DATA_QUALITY = DATA_QUALITY_BUILD
 
 
 def _orders(tmp_path: Path, text: str | bytes, name: str = "orders.csv") -> Path:

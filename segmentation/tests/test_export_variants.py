@@ -23,7 +23,7 @@ import pytest
 
 from segmentation.exports import base_orders, refunds_by_customer, write_variants
 from segmentation.project import PROJECT_DIR
-from segmentation.tests.dbt_helpers import run_dbt
+from segmentation.tests.dbt_helpers import WITHOUT_COLUMN_TESTS, run_dbt
 
 pytestmark = pytest.mark.e2e  # builds the dbt project: make test, not test-fast
 
@@ -39,13 +39,7 @@ BUILD = [
     "+input_formats",
     "--indirect-selection",
     "cautious",
-    "--exclude",
-    "test_type:unit",
-    "test_name:unique",
-    "test_name:not_null",
-    "test_name:accepted_values",
-    "test_name:relationships",
-    "test_name:accepted_range",
+    *WITHOUT_COLUMN_TESTS,
 ]
 SAME_AS_CLEAN = [
     "us_dates",

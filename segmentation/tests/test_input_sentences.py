@@ -18,20 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from segmentation.tests.dbt_helpers import DbtRun, run_dbt
+from segmentation.tests.dbt_helpers import DATA_QUALITY_BUILD, DbtRun, run_dbt
 
 pytestmark = pytest.mark.e2e  # builds the dbt project: make test, not test-fast
 
 HEADER = "order_id,customer_id,ordered_at,amount\n"
-BUILD = [
-    "build",
-    "--select",
-    "+data_quality_summary",
-    "+input_formats",
-    "+orders",
-    "--indirect-selection",
-    "cautious",
-]
+BUILD = DATA_QUALITY_BUILD
 
 
 class Builds:

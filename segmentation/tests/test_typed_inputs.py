@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from segmentation.tests.dbt_helpers import DbtRun, run_dbt
+from segmentation.tests.dbt_helpers import WITHOUT_COLUMN_TESTS, DbtRun, run_dbt
 
 pytestmark = pytest.mark.e2e  # builds the dbt project: make test, not test-fast
 
@@ -28,13 +28,7 @@ BUILD = [
     "+data_quality_summary",
     "--indirect-selection",
     "cautious",
-    "--exclude",
-    "test_type:unit",
-    "test_name:unique",
-    "test_name:not_null",
-    "test_name:accepted_values",
-    "test_name:relationships",
-    "test_name:accepted_range",
+    *WITHOUT_COLUMN_TESTS,
 ]
 
 # (case, customer_id, order_id, ordered_at, amount) as SQL over range i = 1..600;
