@@ -6,8 +6,11 @@ time and a status sentence. SQL scores every customer from it."""
 
 import json
 
-from segmentation.predictions import fit_value_models, snapshot_horizons
-from segmentation.warehouse import to_pandas
+from segmentation import serial_imports
+
+with serial_imports():
+    from segmentation.predictions import fit_value_models, snapshot_horizons
+    from segmentation.warehouse import to_pandas
 
 
 def model(dbt, session):

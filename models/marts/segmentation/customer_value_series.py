@@ -4,8 +4,11 @@ prediction_series_rtol. SQL sums them for every customer (customer_value_scores)
 
 import json
 
-from segmentation.predictions import series_table
-from segmentation.warehouse import to_pandas
+from segmentation import serial_imports
+
+with serial_imports():
+    from segmentation.predictions import series_table
+    from segmentation.warehouse import to_pandas
 
 
 def model(dbt, session):

@@ -9,8 +9,11 @@ import json
 
 import duckdb
 
-from segmentation.model import fit_segmentation
-from segmentation.warehouse import previous_segments, stored_table, to_pandas
+from segmentation import serial_imports
+
+with serial_imports():
+    from segmentation.model import fit_segmentation
+    from segmentation.warehouse import previous_segments, stored_table, to_pandas
 
 
 def model(dbt, session):

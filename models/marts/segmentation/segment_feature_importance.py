@@ -3,8 +3,11 @@
 
 import json
 
-from segmentation.explain import feature_importance
-from segmentation.warehouse import labelled_sample, to_pandas
+from segmentation import serial_imports
+
+with serial_imports():
+    from segmentation.explain import feature_importance
+    from segmentation.warehouse import labelled_sample, to_pandas
 
 
 def model(dbt, session):

@@ -3,8 +3,11 @@ usefulness and metrics; one selected. With refit: false, the stored table is kep
 
 import json
 
-from segmentation.candidates import evaluate_candidates
-from segmentation.warehouse import stored_table, to_pandas
+from segmentation import serial_imports
+
+with serial_imports():
+    from segmentation.candidates import evaluate_candidates
+    from segmentation.warehouse import stored_table, to_pandas
 
 
 def model(dbt, session):

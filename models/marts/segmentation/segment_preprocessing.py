@@ -5,8 +5,11 @@ produce. With refit: false, the stored table is kept as it is."""
 
 import json
 
-from segmentation.model import fit_preparation
-from segmentation.warehouse import stored_table, to_pandas
+from segmentation import serial_imports
+
+with serial_imports():
+    from segmentation.model import fit_preparation
+    from segmentation.warehouse import stored_table, to_pandas
 
 
 def model(dbt, session):

@@ -4,8 +4,11 @@ precision, recall and F1 against the segments (its fidelity)."""
 
 import json
 
-from segmentation.explain import surrogate_rules
-from segmentation.warehouse import labelled_sample, to_pandas
+from segmentation import serial_imports
+
+with serial_imports():
+    from segmentation.explain import surrogate_rules
+    from segmentation.warehouse import labelled_sample, to_pandas
 
 
 def model(dbt, session):

@@ -2,8 +2,11 @@
 preprocessing and centroid tables: the SQL scorer (customer_segments) must give each of
 them the same segment (tested)."""
 
-from segmentation.model import model_from_tables
-from segmentation.warehouse import to_pandas
+from segmentation import serial_imports
+
+with serial_imports():
+    from segmentation.model import model_from_tables
+    from segmentation.warehouse import to_pandas
 
 
 def model(dbt, session):

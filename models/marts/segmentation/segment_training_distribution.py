@@ -4,8 +4,11 @@ stored table (the training run's) is kept."""
 
 import json
 
-from segmentation.drift import training_distribution
-from segmentation.warehouse import stored_table, to_pandas
+from segmentation import serial_imports
+
+with serial_imports():
+    from segmentation.drift import training_distribution
+    from segmentation.warehouse import stored_table, to_pandas
 
 
 def model(dbt, session):
