@@ -8,7 +8,7 @@ export DBT_PROJECT_DIR := $(CURDIR)
 export OMP_NUM_THREADS ?= 1
 export OMP_WAIT_POLICY ?= passive
 
-.PHONY: run test install install-dev build docs report publish lint pytest browser sample clean screenshot test-fast
+.PHONY: run test install install-dev build docs report publish lint pytest browser sample clean screenshot test-fast test-spark java
 DATABASE = $${DBT_DUCKDB_PATH:-segmentation.duckdb}
 
 $(BIN)/activate:
@@ -69,6 +69,23 @@ pytest: install-dev browser build
 	SEGMENTATION_SAMPLE_BUILD=$(DATABASE):target $(BIN)/python -m pytest -q \
 		-n $${PYTEST_WORKERS:-auto} --dist loadfile
 
+## make test-spark: the Spark lane. Builds the sample on a local Spark session (dbt-spark,
+## method session, local[2], parquet), every model and test, and checks it against the
+## DuckDB build customer by customer. Its own venv (.venv-spark) and Java 17.
+VENV_SPARK ?= .venv-spark
+$(VENV_SPARK)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV_SPARK) || python3 -m venv $(VENV_SPARK)
+	$(VENV_SPARK)/bin/python -m pip install --quiet --disable-pip-version-check -e ".[spark]"
+	touch $@
+
+java:
+	@command -v java >/dev/null 2>&1 || (apt-get update -qq \
+		&& apt-get install -y -qq openjdk-17-jre-headless >/dev/null)
+
+test-spark: build java $(VENV_SPARK)/.installed
+	SPARK_LOCAL_IP=127.0.0.1 PYSPARK_PYTHON=$(CURDIR)/$(VENV_SPARK)/bin/python \
+		$(VENV_SPARK)/bin/python -m segmentation.spark --check-against $(DATABASE)
+
 ## headless Chromium for the report's browser test (a Debian package; CI runs as root)
 browser:
 	@command -v chromium >/dev/null 2>&1 || command -v $${CHROMIUM:-chromium} >/dev/null 2>&1 \
@@ -79,4 +96,4 @@ sample: install
 	$(BIN)/python -m segmentation.synth --out seeds
 
 clean:
-	rm -rf target logs .venv segmentation.duckdb reports
+	rm -rf target logs .venv .venv-spark spark segmentation.duckdb reports

@@ -1,6 +1,7 @@
 """Reading what earlier runs left in the warehouse, from inside a dbt Python model.
 
-dbt-duckdb hands Python models a DuckDB connection as ``session``. These helpers
+dbt hands Python models a session (a DuckDB connection on dbt-duckdb, a
+SparkSession on dbt-spark). These helpers
 read tables of *previous* runs: the model's own stored table for score-only mode
 (``dbt.this``), and the segment catalog for stable ids. The catalog is downstream
 of the models that read it, so it is declared as a dbt source
@@ -10,9 +11,11 @@ lineage without making a cycle.
 
 from __future__ import annotations
 
+import numbers
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from segmentation.matching import PREVIOUS_COLUMNS
@@ -38,17 +41,65 @@ def to_pandas(relation: Any) -> pd.DataFrame:
     raise TypeError(f"cannot read a {type(relation).__name__} as pandas")
 
 
+def for_warehouse(session: Any, frame: pd.DataFrame) -> Any:
+    """What a Python model returns to dbt: its pandas table, in the engine's form.
+
+    DuckDB takes the pandas frame as it is (NaN becomes NULL). Spark gets a Spark
+    DataFrame built here, because converting pandas without Arrow keeps NaN as a
+    float NaN rather than NULL and cannot type a column that is all missing: here
+    every missing value is NULL and each column keeps its pandas type.
+    """
+    if not hasattr(session, "createDataFrame"):  # DuckDB
+        return frame
+    from pyspark.sql import types
+
+    def spark_type(column: pd.Series) -> types.DataType:
+        kind = column.dtype.kind
+        if kind == "b":
+            return types.BooleanType()
+        if kind in "iu":
+            return types.LongType()
+        if kind == "f":
+            return types.DoubleType()
+        if kind == "M":
+            return types.TimestampType()
+        present = column.dropna()
+        first = present.iloc[0] if len(present) else None
+        if isinstance(first, bool | np.bool_):
+            return types.BooleanType()
+        if isinstance(first, numbers.Integral):
+            return types.LongType()
+        if isinstance(first, numbers.Real):
+            return types.DoubleType()
+        if isinstance(first, pd.Timestamp):
+            return types.TimestampType()
+        if isinstance(first, date):
+            return types.DateType()
+        return types.StringType()
+
+    schema = types.StructType(
+        [types.StructField(str(name), spark_type(frame[name])) for name in frame]
+    )
+    rows = frame.astype(object).where(frame.notna(), None)
+    return session.createDataFrame(rows.itertuples(index=False, name=None), schema)
+
+
 def read_relation(session: Any, relation: str) -> pd.DataFrame | None:
     """All rows of a table, or None when it does not exist (yet).
 
     Parameters
     ----------
-    session : duckdb.DuckDBPyConnection
-        The connection dbt-duckdb passes to a Python model.
+    session : duckdb.DuckDBPyConnection or pyspark.sql.SparkSession
+        The session dbt passes to a Python model.
     relation : str
-        A table name the connection can resolve, e.g. ``main.segment_catalog``.
+        A table name the session can resolve, e.g. ``main.segment_catalog``.
     """
-    schema, _, table = relation.replace('"', "").rpartition(".")
+    name = relation.replace('"', "").replace("`", "")
+    if hasattr(session, "catalog"):  # Spark, Databricks
+        if not session.catalog.tableExists(name):
+            return None
+        return session.table(name).toPandas()
+    schema, _, table = name.rpartition(".")
     schema = schema.rpartition(".")[2] or "main"
     found = session.execute(
         "select count(*) from information_schema.tables "
@@ -58,6 +109,16 @@ def read_relation(session: Any, relation: str) -> pd.DataFrame | None:
     if not found:
         return None
     return session.sql(f"select * from {relation}").df()
+
+
+def is_missing_table(error: Exception) -> bool:
+    """Whether an engine's error says "no such table".
+
+    For a ``dbt.source`` that an earlier run creates (the segment catalog). Each
+    engine has its own exception: DuckDB's ``CatalogException``, Spark's
+    ``AnalysisException``.
+    """
+    return type(error).__name__ in ("CatalogException", "AnalysisException")
 
 
 def stored_table(session: Any, relation: str) -> pd.DataFrame:

@@ -33,15 +33,15 @@
         {%- set name = prefix ~ '_' ~ to_identifier(value) -%}
         {%- if name in names -%}{%- set name = name ~ '_' ~ loop.index -%}{%- endif -%}
         {%- do names.append(name) %}
-        avg(case when {{ column }} = '{{ value | replace("'", "''") }}' then 1.0 else 0.0 end)
-            as {{ name }},
+        cast(avg(case when {{ column }} = '{{ value | replace("'", "''") }}' then 1 else 0 end)
+            as {{ type_double() }}) as {{ name }},
     {%- endfor %}
     {%- if values %}
-        avg(case when {{ column }} is null or {{ column }} not in (
+        cast(avg(case when {{ column }} is null or {{ column }} not in (
             {%- for value in values -%}
                 '{{ value | replace("'", "''") }}'{{ ", " if not loop.last }}
             {%- endfor -%}
-        ) then 1.0 else 0.0 end) as {{ prefix }}_other,
+        ) then 1 else 0 end) as {{ type_double() }}) as {{ prefix }}_other,
     {%- endif %}
 {%- endmacro %}
 

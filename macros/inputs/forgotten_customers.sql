@@ -26,8 +26,28 @@
 {#- Delete the forgotten customers from a table the project built before (the
     incremental segment_history, the sample's raw seed copies). -#}
 {% macro purge_forgotten_customers(relation, seed=none) -%}
+    {{ return(adapter.dispatch('purge_forgotten_customers', 'segmentation')(relation, seed)) }}
+{%- endmacro %}
+
+{% macro default__purge_forgotten_customers(relation, seed=none) -%}
     delete from {{ relation }}
     where {{ is_forgotten('customer_id', seed) }}
+{%- endmacro %}
+
+{#- Spark: parquet tables support no DELETE and cannot be overwritten from themselves,
+    so the kept rows go through a staging table (one statement per call). -#}
+{% macro spark__purge_forgotten_customers(relation, seed=none) -%}
+    {%- set kept = relation.incorporate(path={'identifier': relation.identifier ~ '__kept'}) -%}
+    {%- if execute -%}
+        {%- do run_query('drop table if exists ' ~ kept) -%}
+        {#- a partitioned history: rewrite every partition, also those left empty -#}
+        {%- do run_query('set spark.sql.sources.partitionOverwriteMode = STATIC') -%}
+        {%- do run_query('create table ' ~ kept ~ ' using parquet as select * from ' ~ relation
+            ~ ' where not ' ~ is_forgotten('customer_id', seed)) -%}
+        {%- do run_query('insert overwrite table ' ~ relation ~ ' select * from ' ~ kept) -%}
+        {%- do run_query('drop table if exists ' ~ kept) -%}
+    {%- endif -%}
+    {{ return('') }}
 {%- endmacro %}
 
 
@@ -61,7 +81,8 @@
             database=target.database, schema='raw',
             identifier=input_spec(entity)['seed']) -%}
         {%- if seed is not none -%}
-            {%- do statements.append(purge_forgotten_customers(seed, forget_seed)) -%}
+            {%- set statement = purge_forgotten_customers(seed, forget_seed) -%}
+            {%- if statement | trim -%}{%- do statements.append(statement) -%}{%- endif -%}
         {%- endif -%}
     {%- endfor -%}
     {{ return(statements | join(';\n')) }}

@@ -12,7 +12,7 @@
     ),
 
     contingency as (
-        select label_a, label_b, count(*) * 1.0 as pair_count
+        select label_a, label_b, count(*) * 1.0e0 as pair_count
         from labelled
         group by label_a, label_b
     ),
@@ -32,7 +32,7 @@
                     select sum(pair_count) as column_total from contingency group by label_b
                 ) as column_totals
             ) as column_sum,
-            (select count(*) * 1.0 from labelled) as labelled_rows
+            (select count(*) * 1.0e0 from labelled) as labelled_rows
     )
 
     select
@@ -41,7 +41,7 @@
             when labelled_rows < 2 then null
             when 0.5 * (row_sum + column_sum)
                 = row_sum * column_sum / (labelled_rows * (labelled_rows - 1) / 2)
-                then 1.0
+                then 1.0e0
             else
                 (index_sum - row_sum * column_sum / (labelled_rows * (labelled_rows - 1) / 2))
                 / (

@@ -57,7 +57,7 @@
     {%- set source = 'cast(' ~ adapter.quote(step['source_column']) ~ ' as '
         ~ type_double() ~ ')' -%}
     {%- if step['transform'] == 'missing_indicator' -%}
-        {%- set value = '(case when ' ~ source ~ ' is null then 1.0 else 0.0 end)' -%}
+        {%- set value = '(case when ' ~ source ~ ' is null then 1.0e0 else 0.0e0 end)' -%}
     {%- else -%}
         {%- set value = 'coalesce(' ~ source ~ ', ' ~ sql_float(step['impute_value']) ~ ')' -%}
         {%- if step['transform'] == 'log1p' -%}

@@ -37,8 +37,8 @@ aggregated as (
 final as (
     select
         aggregated.*,
-        {{ dbt.datediff(
-            'cast(aggregated.last_event_at as date)', 'aggregated.snapshot_date', 'day'
+        {{ days_between(
+            'cast(aggregated.last_event_at as date)', 'aggregated.snapshot_date'
         ) }} as days_since_last_event
     from aggregated
 )

@@ -50,9 +50,7 @@ final as (
         snapshot_date,
         first_order_date,
         last_order_date,
-        {{ dbt.datediff(
-            'last_order_date', 'snapshot_date', 'day'
-        ) }} as recency_days,
+        {{ days_between('last_order_date', 'snapshot_date') }} as recency_days,
         frequency,
         cast(monetary as {{ type_double() }}) as monetary,
         cast(
@@ -62,15 +60,13 @@ final as (
                 else 0
             end as {{ type_double() }}
         ) as avg_order_value,
-        {{ dbt.datediff(
-            'first_order_date', 'snapshot_date', 'day'
-        ) }} as tenure_days,
+        {{ days_between('first_order_date', 'snapshot_date') }} as tenure_days,
         cast(
             case
                 when order_count > 1
                     then {{ dbt.datediff(
                         'first_order_date', 'last_order_date', 'day'
-                    ) }} * 1.0 / (order_count - 1)
+                    ) }} * 1.0e0 / (order_count - 1)
             end as {{ type_double() }}
         ) as mean_days_between_orders,
         cast(mean_lines_per_order as {{ type_double() }}) as mean_lines_per_order,
@@ -82,12 +78,12 @@ final as (
         cast(
             case
                 when gross_amount > 0
-                    then least(returned_amount / gross_amount, 1.0)
-                when returned_amount > 0 then 1.0
-                else 0.0
+                    then least(returned_amount / gross_amount, 1.0e0)
+                when returned_amount > 0 then 1.0e0
+                else 0.0e0
             end as {{ type_double() }}
         ) as return_rate,
-        cast(cancelled_order_count * 1.0 / order_count as {{ type_double() }})
+        cast(cancelled_order_count * 1.0e0 / order_count as {{ type_double() }})
             as cancel_rate
     from aggregated
 )

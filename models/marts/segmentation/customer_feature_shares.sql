@@ -95,7 +95,7 @@ final as (
         dimension,
         dimension_value,
         row_count,
-        row_count * 1.0 / sum(row_count) over (
+        {{ as_double('row_count') }} / sum(row_count) over (
             partition by customer_id, dimension
         ) as dimension_share
     from counted

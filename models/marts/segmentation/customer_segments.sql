@@ -40,8 +40,8 @@ final as (
         runner_up.segment_id as runner_up_segment_id,
         runner_up.distance - nearest.distance as assignment_margin,
         case
-            when runner_up.distance is null or runner_up.distance = 0 then 1.0
-            else 1.0 - nearest.distance / runner_up.distance
+            when runner_up.distance is null or runner_up.distance = 0 then 1.0e0
+            else 1.0e0 - nearest.distance / runner_up.distance
         end as assignment_confidence,
         nearest.distance > centroids.outlier_distance_threshold as is_outlier,
         customer_lenses.rfm_code,

@@ -10,7 +10,7 @@ from segmentation import serial_imports
 
 with serial_imports():
     from segmentation.predictions import fit_value_models, snapshot_horizons
-    from segmentation.warehouse import to_pandas
+    from segmentation.warehouse import for_warehouse, to_pandas
 
 
 def model(dbt, session):
@@ -20,4 +20,4 @@ def model(dbt, session):
     sample = to_pandas(dbt.ref("customer_value_sample"))
     run = to_pandas(dbt.ref("int_run_parameters"))
     horizons = snapshot_horizons(run, params["prediction_horizon_days"])
-    return fit_value_models(sample, horizons, params)
+    return for_warehouse(session, fit_value_models(sample, horizons, params))

@@ -50,8 +50,8 @@ final as (
     where
         band_rank <= ceiling(
             band_size * least(
-                1.0,
-                {{ var('value_model_sample_size') | int }} * 1.0 / snapshot_size
+                1.0e0,
+                {{ var('value_model_sample_size') | int }} * 1.0e0 / snapshot_size
             )
         )
 )

@@ -127,9 +127,9 @@ bg_nbd as (
         series_sums.series_sum,
         case
             when inputs.bg_nbd_status <> 'fitted' then null
-            when inputs.frequency = 0 then 1.0
-            else 1.0 / (
-                    1.0 + inputs.a / (inputs.b + inputs.frequency - 1)
+            when inputs.frequency = 0 then 1.0e0
+            else 1.0e0 / (
+                    1.0e0 + inputs.a / (inputs.b + inputs.frequency - 1)
                     * power(
                         (inputs.alpha + inputs.age_weeks)
                         / (inputs.alpha + inputs.recency_weeks),

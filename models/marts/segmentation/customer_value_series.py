@@ -8,7 +8,7 @@ from segmentation import serial_imports
 
 with serial_imports():
     from segmentation.predictions import series_table
-    from segmentation.warehouse import to_pandas
+    from segmentation.warehouse import for_warehouse, to_pandas
 
 
 def model(dbt, session):
@@ -16,4 +16,6 @@ def model(dbt, session):
     params_json = dbt.config.get("value_model_params")
     params = json.loads(params_json)
     value_model = to_pandas(dbt.ref("customer_value_model"))
-    return series_table(value_model, rtol=params["prediction_series_rtol"])
+    return for_warehouse(
+        session, series_table(value_model, rtol=params["prediction_series_rtol"])
+    )

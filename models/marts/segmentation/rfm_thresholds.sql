@@ -34,7 +34,8 @@ final as (
         min_value,
         max_value,
         customers,
-        customers * 1.0 / sum(customers) over (partition by metric) as customer_share
+        {{ as_double('customers') }}
+        / sum(customers) over (partition by metric) as customer_share
     from unioned
 )
 

@@ -1,8 +1,7 @@
 {{
     config(
         materialized='incremental',
-        unique_key=['as_of_date'],
-        incremental_strategy='delete+insert',
+        **history_table_config(unique_key=['as_of_date'])
     )
 }}
 {#- One snapshot per as_of_date of every published segment (a build replaces its own

@@ -7,13 +7,17 @@ With refit: false, the stored table is kept as it is."""
 
 import json
 
-import duckdb
-
 from segmentation import serial_imports
 
 with serial_imports():
     from segmentation.model import fit_segmentation
-    from segmentation.warehouse import previous_segments, stored_table, to_pandas
+    from segmentation.warehouse import (
+        for_warehouse,
+        is_missing_table,
+        previous_segments,
+        stored_table,
+        to_pandas,
+    )
 
 
 def model(dbt, session):
@@ -24,12 +28,15 @@ def model(dbt, session):
     candidates = to_pandas(dbt.ref("segment_model_candidates"))
     steps = to_pandas(dbt.ref("segment_preprocessing"))
     if not params["refit"]:
-        return stored_table(session, str(dbt.this))
+        return for_warehouse(session, stored_table(session, str(dbt.this)))
     try:
         history = to_pandas(dbt.source("segmentation_history", "segment_catalog"))
-    except duckdb.CatalogException:  # a first run: no catalog yet
-        history = None
+    except Exception as error:
+        if not is_missing_table(error):
+            raise
+        history = None  # a first run: no catalog yet
     previous, max_known_id = previous_segments(history, sample)
-    return fit_segmentation(
+    fitted = fit_segmentation(
         sample, candidates, params, previous, max_known_id, steps=steps
-    ).centroids
+    )
+    return for_warehouse(session, fitted.centroids)

@@ -66,7 +66,7 @@ feature_shares as (
     select
         distribution.feature,
         distribution.expected_share,
-        coalesce(actual_counts.customers, 0) * 1.0 / population.customers
+        coalesce(actual_counts.customers, 0) * 1.0e0 / population.customers
             as actual_share
     from distribution
     cross join population
@@ -81,7 +81,7 @@ segment_shares as (
         centroids.segment_id,
         centroids.segment_name,
         centroids.training_share as expected_share,
-        count(customer_segments.customer_id) * 1.0
+        count(customer_segments.customer_id) * 1.0e0
         / max(population.customers) as actual_share
     from centroids
     cross join population

@@ -7,7 +7,7 @@ from segmentation import serial_imports
 
 with serial_imports():
     from segmentation.explain import feature_importance
-    from segmentation.warehouse import labelled_sample, to_pandas
+    from segmentation.warehouse import for_warehouse, labelled_sample, to_pandas
 
 
 def model(dbt, session):
@@ -17,4 +17,4 @@ def model(dbt, session):
     sample = to_pandas(dbt.ref("segment_training_sample"))
     assignments = to_pandas(dbt.ref("segment_training_assignments"))
     features, segment_ids = labelled_sample(sample, assignments)
-    return feature_importance(features, segment_ids, params)
+    return for_warehouse(session, feature_importance(features, segment_ids, params))

@@ -1,15 +1,15 @@
 {{
     config(
         materialized='incremental',
-        unique_key=['customer_id', 'as_of_date'],
-        incremental_strategy='delete+insert',
         on_schema_change='append_new_columns',
         post_hook="{{ purge_forgotten_customers(this) }}",
+        **history_table_config(unique_key=['customer_id', 'as_of_date'])
     )
 }}
 {#- Each customer's segment at every as_of_date built so far. Incremental: a build adds
     (or, for an as_of_date already present, replaces) one snapshot and never rewrites
     the others. `dbt build --full-refresh` starts the history again. -#}
+-- depends_on: {{ ref('customers_to_forget') }}
 with
 
 customer_segments as (

@@ -7,7 +7,7 @@ from segmentation import serial_imports
 
 with serial_imports():
     from segmentation.candidates import evaluate_candidates
-    from segmentation.warehouse import stored_table, to_pandas
+    from segmentation.warehouse import for_warehouse, stored_table, to_pandas
 
 
 def model(dbt, session):
@@ -18,5 +18,8 @@ def model(dbt, session):
     backtest = to_pandas(dbt.ref("segment_backtest_sample"))
     labels = to_pandas(dbt.ref("stg_labels__true_segments"))
     if not params["refit"]:
-        return stored_table(session, str(dbt.this))
-    return evaluate_candidates(sample, params, true_labels=labels, backtest=backtest)
+        return for_warehouse(session, stored_table(session, str(dbt.this)))
+    return for_warehouse(
+        session,
+        evaluate_candidates(sample, params, true_labels=labels, backtest=backtest),
+    )

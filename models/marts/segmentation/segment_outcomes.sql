@@ -44,7 +44,7 @@ assigned as (
 base as (
     select
         count(*) as customers,
-        avg(case when bought_again then 1.0 else 0.0 end) as buy_again_rate,
+        avg(case when bought_again then 1.0e0 else 0.0e0 end) as buy_again_rate,
         avg(future_revenue) as revenue_per_customer
     from assigned
 ),
@@ -53,8 +53,8 @@ by_segment as (
     select
         segment_id,
         count(*) as customers,
-        avg(case when bought_again then 1.0 else 0.0 end) as buy_again_rate,
-        avg(future_orders * 1.0) as orders_per_customer,
+        avg(case when bought_again then 1.0e0 else 0.0e0 end) as buy_again_rate,
+        avg(future_orders * 1.0e0) as orders_per_customer,
         avg(future_revenue) as revenue_per_customer,
         sum(future_revenue) as revenue
     from assigned
@@ -70,7 +70,7 @@ final as (
         run_parameters.backtest_horizon_days,
         cast(by_segment.customers as {{ dbt.type_bigint() }})
             as customers_at_backtest_date,
-        round(by_segment.customers * 1.0 / base.customers, 6) as customer_share,
+        round(by_segment.customers * 1.0e0 / base.customers, 6) as customer_share,
         round(by_segment.buy_again_rate, 6) as buy_again_rate,
         round(by_segment.orders_per_customer, 6) as orders_per_customer,
         round(by_segment.revenue_per_customer, 6) as revenue_per_customer,

@@ -9,7 +9,7 @@ from segmentation import serial_imports
 
 with serial_imports():
     from segmentation.model import fit_preparation
-    from segmentation.warehouse import stored_table, to_pandas
+    from segmentation.warehouse import for_warehouse, stored_table, to_pandas
 
 
 def model(dbt, session):
@@ -19,5 +19,5 @@ def model(dbt, session):
     sample = to_pandas(dbt.ref("segment_training_sample"))
     candidates = to_pandas(dbt.ref("segment_model_candidates"))
     if not params["refit"]:
-        return stored_table(session, str(dbt.this))
-    return fit_preparation(sample, candidates, params)
+        return for_warehouse(session, stored_table(session, str(dbt.this)))
+    return for_warehouse(session, fit_preparation(sample, candidates, params))

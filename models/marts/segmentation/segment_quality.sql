@@ -32,15 +32,15 @@ coverage as (
     select
         count(*) as customers_scored,
         count(distinct segment_id) as segment_count,
-        avg(case when is_outlier then 1.0 else 0.0 end) as outlier_share
+        avg(case when is_outlier then 1.0e0 else 0.0e0 end) as outlier_share
     from customer_segments
 ),
 
 shares as (
     select
-        min(segment_sizes.customers) * 1.0 / max(coverage.customers_scored)
+        min(segment_sizes.customers) * 1.0e0 / max(coverage.customers_scored)
             as min_segment_share,
-        max(segment_sizes.customers) * 1.0 / max(coverage.customers_scored)
+        max(segment_sizes.customers) * 1.0e0 / max(coverage.customers_scored)
             as max_segment_share
     from segment_sizes
     cross join coverage
@@ -51,8 +51,8 @@ agreement as (
         count(*) as training_customers,
         avg(
             case when training_assignments.segment_id = customer_segments.segment_id
-                    then 1.0
-                else 0.0
+                    then 1.0e0
+                else 0.0e0
             end
         ) as sql_python_agreement
     from training_assignments

@@ -6,7 +6,7 @@ from segmentation import serial_imports
 
 with serial_imports():
     from segmentation.model import model_from_tables
-    from segmentation.warehouse import to_pandas
+    from segmentation.warehouse import for_warehouse, to_pandas
 
 
 def model(dbt, session):
@@ -14,4 +14,4 @@ def model(dbt, session):
     sample = to_pandas(dbt.ref("segment_training_sample"))
     steps = to_pandas(dbt.ref("segment_preprocessing"))
     centroids = to_pandas(dbt.ref("segment_centroids"))
-    return model_from_tables(steps, centroids).assign(sample)
+    return for_warehouse(session, model_from_tables(steps, centroids).assign(sample))

@@ -8,7 +8,7 @@ from segmentation import serial_imports
 
 with serial_imports():
     from segmentation.drift import training_distribution
-    from segmentation.warehouse import stored_table, to_pandas
+    from segmentation.warehouse import for_warehouse, stored_table, to_pandas
 
 
 def model(dbt, session):
@@ -18,5 +18,5 @@ def model(dbt, session):
     sample = to_pandas(dbt.ref("segment_training_sample"))
     steps = to_pandas(dbt.ref("segment_preprocessing"))
     if not params["refit"]:
-        return stored_table(session, str(dbt.this))
-    return training_distribution(sample, steps)
+        return for_warehouse(session, stored_table(session, str(dbt.this)))
+    return for_warehouse(session, training_distribution(sample, steps))

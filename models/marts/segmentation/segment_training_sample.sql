@@ -41,9 +41,9 @@ final as (
     where
         ranked.stratum_rank <= ceiling(
             ranked.stratum_size * least(
-                1.0,
+                1.0e0,
                 {{ var('training_sample_size') | int }}
-                * 1.0
+                * 1.0e0
                 / population.customer_count
             )
         )

@@ -44,15 +44,16 @@ sized as (
         customer_segments.segment_id,
         count(*) as customers,
         {{ stable_float('sum(customer_features.monetary)') }} as revenue,
-        {{ stable_float('avg(customer_features.recency_days * 1.0)') }}
+        {{ stable_float('avg(customer_features.recency_days * 1.0e0)') }}
             as mean_recency_days,
-        {{ stable_float('avg(customer_features.frequency * 1.0)') }} as mean_frequency,
+        {{ stable_float('avg(customer_features.frequency * 1.0e0)') }}
+            as mean_frequency,
         {{ stable_float('avg(customer_features.monetary)') }} as mean_monetary,
         {{ stable_float('avg(customer_features.avg_order_value)') }}
             as mean_avg_order_value,
-        {{ stable_float('avg(customer_features.tenure_days * 1.0)') }}
+        {{ stable_float('avg(customer_features.tenure_days * 1.0e0)') }}
             as mean_tenure_days,
-        avg(case when customer_segments.is_outlier then 1.0 else 0.0 end)
+        avg(case when customer_segments.is_outlier then 1.0e0 else 0.0e0 end)
             as outlier_share
     from customer_segments
     inner join customer_features
@@ -99,7 +100,7 @@ monetary_lift as (
 shared as (
     select
         segment_id,
-        customers * 1.0 / sum(customers) over () as customer_share
+        customers * 1.0e0 / sum(customers) over () as customer_share
     from sized
 ),
 
