@@ -77,50 +77,51 @@ def run_dbt(args: list[str]) -> bool:
 
 
 SEGMENT_COLUMNS = ["customer_id", "segment_id", "segment_name"]
+# What else must match: each segment's name, size and what sets it apart
+PROFILE_COLUMNS = ["segment_id", "segment_name", "customers", "top_features"]
 RECONCILIATION_TEST = "reconciles_with_raw_input"
 
 
-def spark_segments(relation: str = "main.customer_segments"):
-    """``customer_segments`` as the Spark build left it (pandas, by customer)."""
+def spark_table(relation: str, columns: list[str]):
+    """Columns of a table the Spark build left, as pandas sorted by the first."""
     from pyspark.sql import SparkSession
 
     spark = SparkSession.builder.getOrCreate()
-    table = spark.table(relation).select(*SEGMENT_COLUMNS).toPandas()
-    return table.sort_values("customer_id").reset_index(drop=True)
+    table = spark.table(relation).select(*columns).toPandas()
+    return table.sort_values(columns[0]).reset_index(drop=True)
 
 
-def duckdb_segments(database: str):
-    """``customer_segments`` of the DuckDB build (pandas, by customer)."""
+def duckdb_table(database: str, relation: str, columns: list[str]):
+    """Columns of a table of the DuckDB build, as pandas sorted by the first."""
     import duckdb
 
     with duckdb.connect(database, read_only=True) as con:
-        table = con.sql(
-            f"select {', '.join(SEGMENT_COLUMNS)} from main.customer_segments"
-        ).df()
-    return table.sort_values("customer_id").reset_index(drop=True)
+        table = con.sql(f"select {', '.join(columns)} from {relation}").df()
+    return table.sort_values(columns[0]).reset_index(drop=True)
 
 
-def segment_differences(spark, duck) -> list[str]:
-    """Customers whose segment differs between the two builds, as sentences."""
+def _shown(value: Any) -> str:
+    return repr(value) if isinstance(value, str) else str(int(value))
+
+
+def row_differences(spark, duck, label: str = "customer") -> list[str]:
+    """Rows that differ between the two builds, keyed by the first column, as
+    sentences (ids and counts compared as integers, text exactly)."""
+    key, values = duck.columns[0], list(duck.columns[1:])
     merged = duck.merge(
-        spark,
-        on="customer_id",
-        how="outer",
-        suffixes=("_duckdb", "_spark"),
-        indicator="found_in",
+        spark, on=key, how="outer", suffixes=("_duckdb", "_spark"), indicator="found_in"
     )
     differences = []
-    for row in merged.itertuples(index=False):
-        if row.found_in != "both":
-            side = "DuckDB" if row.found_in == "left_only" else "Spark"
-            differences.append(f"customer {row.customer_id} only in the {side} build")
+    for row in merged.to_dict("records"):
+        if row["found_in"] != "both":
+            side = "DuckDB" if row["found_in"] == "left_only" else "Spark"
+            differences.append(f"{label} {row[key]} only in the {side} build")
             continue
-        duck = (int(row.segment_id_duckdb), row.segment_name_duckdb)
-        spark = (int(row.segment_id_spark), row.segment_name_spark)
-        if duck != spark:
+        duck_values = " ".join(_shown(row[f"{v}_duckdb"]) for v in values)
+        spark_values = " ".join(_shown(row[f"{v}_spark"]) for v in values)
+        if duck_values != spark_values:
             differences.append(
-                f"customer {row.customer_id}: DuckDB {duck[0]} {duck[1]!r}, "
-                f"Spark {spark[0]} {spark[1]!r}"
+                f"{label} {row[key]}: DuckDB {duck_values}, Spark {spark_values}"
             )
     return differences
 
@@ -154,20 +155,30 @@ def check_against(database: str, target_path: Path) -> int:
         problems.append("dbt build on Spark failed (see the log above)")
     if not reconciliations or any(status != "pass" for status in reconciliations):
         problems.append("the raw-row reconciliation did not pass on Spark")
-    spark = spark_segments() if built else None
-    if spark is not None:
-        differences = segment_differences(spark, duckdb_segments(database))
-        problems += differences[:20]
-        if len(differences) > 20:
-            problems.append(f"... {len(differences)} customers differ in all")
+    customers = 0
+    if built:
+        compared = [
+            ("customer", "main.customer_segments", SEGMENT_COLUMNS),
+            ("segment", "main.segments", PROFILE_COLUMNS),
+        ]
+        for label, relation, columns in compared:
+            spark = spark_table(relation, columns)
+            customers = customers or len(spark)
+            differences = row_differences(
+                spark, duckdb_table(database, relation, columns), label
+            )
+            problems += differences[:20]
+            if len(differences) > 20:
+                problems.append(f"... {len(differences)} {label}s differ in all")
     if problems:
         print("\n".join(["Spark lane FAILED:", *problems]))
         return 1
     print(
         f"Spark lane ok: dbt build on Spark ({len(statuses)} tests, "
         f"{len(reconciliations)} raw-row reconciliations passed) in {minutes:.1f} min; "
-        f"customer_segments equals the DuckDB build for all {len(spark):,} customers "
-        "(segment ids and names)."
+        f"customer_segments equals the DuckDB build for all {customers:,} customers "
+        "(segment ids and names), and segments for every segment (names, sizes, "
+        "top features)."
     )
     return 0
 

@@ -218,3 +218,27 @@
 {% macro days_between(start_date, end_date) -%}
     cast({{ dbt.datediff(start_date, end_date, 'day') }} as {{ dbt.type_bigint() }})
 {%- endmacro %}
+
+
+{#- The values of a group joined with a delimiter, in the order of `order_by`
+    (an expression). dbt.listagg ignores its order on Spark, so Spark sorts
+    (order_by, value) pairs itself. -#}
+{% macro ordered_listagg(measure, delimiter_text, order_by) -%}
+    {{ return(adapter.dispatch('ordered_listagg', 'segmentation')(
+        measure, delimiter_text, order_by)) }}
+{%- endmacro %}
+
+{% macro default__ordered_listagg(measure, delimiter_text, order_by) -%}
+    {{ dbt.listagg(measure, delimiter_text, 'order by ' ~ order_by) }}
+{%- endmacro %}
+
+{% macro spark__ordered_listagg(measure, delimiter_text, order_by) -%}
+    array_join(
+        transform(
+            array_sort(collect_list(named_struct(
+                'sort_key', {{ order_by }}, 'value', {{ measure }}))),
+            pair -> pair.value
+        ),
+        {{ delimiter_text }}
+    )
+{%- endmacro %}

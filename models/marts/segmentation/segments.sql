@@ -76,13 +76,13 @@ ranked_features as (
 top_features as (
     select
         segment_id,
-        {{ dbt.listagg(
+        {{ ordered_listagg(
             dbt.concat([
                 "feature",
                 "case when standardized_difference >= 0 then ' (high)' else ' (low)' end"
             ]),
             "', '",
-            "order by distinctiveness_rank"
+            "distinctiveness_rank"
         ) }} as top_features
     from ranked_features
     where distinctiveness_rank <= 3
