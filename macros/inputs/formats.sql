@@ -95,6 +95,11 @@
     {%- if not input_is_readable(entity) -%}
         {{ return(default) }}
     {%- endif -%}
+    {%- if input_column_is_temporal(entity, column) -%}
+        {#- a typed column reads as ISO text: no scan needed -#}
+        {{ return({'family': 'iso', 'formats': none,
+                   'by': 'column type ' ~ input_column_type(entity, column)}) }}
+    {%- endif -%}
     {{ return(adapter.dispatch('detect_date_format', 'segmentation')(entity, column, default)) }}
 {%- endmacro %}
 
@@ -231,6 +236,10 @@
     {%- set default = {'separator': '.', 'by': 'default'} -%}
     {%- if not input_is_readable(entity) -%}
         {{ return(default) }}
+    {%- endif -%}
+    {%- if input_column_is_numeric(entity, column) -%}
+        {#- a typed number reads as text with '.' and no thousands separator -#}
+        {{ return({'separator': '.', 'by': 'column type ' ~ input_column_type(entity, column)}) }}
     {%- endif -%}
     {{ return(adapter.dispatch('detect_decimal_separator', 'segmentation')(entity, column, default)) }}
 {%- endmacro %}

@@ -259,6 +259,44 @@
 {%- endmacro %}
 
 
+{#- The type of an input's contract column as the input declares it, upper case
+    (TIMESTAMP, DECIMAL(12,2), VARCHAR, ...); none while parsing or when the column is
+    missing. Typed inputs skip format detection: a timestamp or a number needs none. -#}
+{% macro input_column_type(entity, column) -%}
+    {%- set found = input_columns(entity) -%}
+    {%- if not execute or column not in found -%}{{ return(none) }}{%- endif -%}
+    {%- set origin = input_origin(entity) -%}
+    {%- if origin == 'source' -%}
+        {%- set relation = load_relation(input_source(entity)) -%}
+        {%- if relation is none -%}{{ return(none) }}{%- endif -%}
+        {%- for described in adapter.get_columns_in_relation(relation)
+            if described.name == found[column] -%}
+            {{ return(described.dtype | upper) }}
+        {%- endfor -%}
+    {%- elif origin == 'file' -%}
+        {%- set described = run_query('describe select ' ~ adapter.quote(found[column])
+            ~ ' from ' ~ read_raw_file(input_path(entity)) ~ ' limit 0') -%}
+        {{ return(described.rows[0][1] | upper) }}
+    {%- endif -%}
+    {{ return(none) }}
+{%- endmacro %}
+
+
+{#- Is the input column typed as a date or timestamp, or as a number? -#}
+{% macro input_column_is_temporal(entity, column) -%}
+    {%- set declared = input_column_type(entity, column) or '' -%}
+    {{ return(declared.startswith('TIMESTAMP') or declared.startswith('DATE')) }}
+{%- endmacro %}
+
+{% macro input_column_is_numeric(entity, column) -%}
+    {%- set declared = (input_column_type(entity, column) or '').split('(')[0] -%}
+    {{ return(declared in [
+        'TINYINT', 'SMALLINT', 'INTEGER', 'INT', 'BIGINT', 'HUGEINT', 'UTINYINT',
+        'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT', 'DECIMAL', 'NUMERIC', 'DOUBLE',
+        'FLOAT', 'REAL']) }}
+{%- endmacro %}
+
+
 {#- Does an input have this (optional) column? Drives which features are built. -#}
 {% macro input_has_column(entity, column) -%}
     {{ return(column in input_columns(entity)) }}

@@ -26,6 +26,7 @@ BUILD = [
     "--select",
     "+customer_features",
     "+data_quality_summary",
+    "input_formats",
     "--indirect-selection",
     "cautious",
     *WITHOUT_COLUMN_TESTS,
@@ -120,3 +121,16 @@ def test_typed_orders_build_like_text(workdir: Path, case: str) -> None:
     # customer 1's first order is at 2024-01-01 23:30 UTC: written 01:30 on the 2nd at
     # +02:00 it is converted to UTC, not read as the 2nd
     assert features[0][2] == date(2024, 1, 1)
+    # typed columns need no format detection (no scan of the input while compiling)
+    decided = dict(
+        run.query(
+            "select setting, decided_by from main.input_formats "
+            "where source_table = 'orders' "
+            "and setting in ('date_format', 'decimal_separator')"
+        )
+    )
+    assert decided["decimal_separator"].startswith("column type "), decided
+    if "with_zone" in case:  # text: detected from the values
+        assert decided["date_format"].startswith("detected: "), decided
+    else:
+        assert decided["date_format"].startswith("column type "), decided
