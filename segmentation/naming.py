@@ -62,6 +62,8 @@ _PHRASES = {
     TENURE: ("long tenure", "short tenure"),
 }
 _DISTINCT_LIFT = 1.2
+# Lifts below this compare as this when telling segments apart (0 = none at all).
+_LIFT_FLOOR = 0.05
 ELITE_MAX_SHARE = 0.25
 
 
@@ -319,6 +321,46 @@ def _capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _telling_feature(
+    lifts: Mapping[int, Mapping[str, float]],
+    segment: int,
+    twins: list[int],
+    exclude: tuple[str, ...],
+) -> str | None:
+    """The feature that tells a segment from the others of the same base name.
+
+    Preferred: a feature on which the segment sits on the other side of the
+    population average from every twin, so that its phrase differs from theirs.
+    Among those, the one that is both far from the twins and far from the average
+    (the larger the smaller of the two log-lift distances). Lifts are floored at
+    1/20 so that a zero (no events at all) compares as very low, not infinitely.
+    Otherwise the segment's own most distinctive feature (its twins may share it;
+    unique_names then numbers them).
+    """
+    own = lifts[segment]
+    ranked = _ranked(own, exclude=exclude)
+    if not ranked:
+        return None
+
+    def log_lift(lift: float | None) -> float | None:
+        if lift is None or not np.isfinite(lift) or lift < 0:
+            return None
+        return math.log(max(lift, _LIFT_FLOOR))
+
+    def score(feature: str) -> float | None:
+        mine = log_lift(own.get(feature))
+        if not mine:  # missing, or exactly average: no side to tell apart
+            return None
+        theirs = [log_lift(lifts[t].get(feature)) for t in twins]
+        if any(other is None or other * mine >= 0 for other in theirs):
+            return None
+        return min(abs(mine), *(abs(mine - other) for other in theirs))
+
+    scored = [(score(f), f) for f in own if f not in exclude]
+    telling = sorted((-value, f) for value, f in scored if value is not None)
+    return telling[0][1] if telling else ranked[0]
+
+
 def unique_names(names: list[str]) -> list[str]:
     """Number repeated names in order ("X 1", "X 2"), avoiding collisions."""
     counts = pd.Series(names).value_counts()
@@ -370,13 +412,13 @@ def name_segments(profile: pd.DataFrame, sizes: pd.Series) -> pd.DataFrame:
         bases[segment] = archetype(lifts[segment], share)
 
     names = {s: bases[s][0] for s in segment_ids}
-    repeated = pd.Series(names).duplicated(keep=False)
     for segment in segment_ids:
-        if repeated[segment]:
-            ranked = _ranked(lifts[segment], exclude=bases[segment][1])
-            if ranked:
-                feature = ranked[0]
-                names[segment] += f" ({_phrase(feature, lifts[segment][feature])})"
+        base, used = bases[segment]
+        twins = [o for o in segment_ids if o != segment and bases[o][0] == base]
+        if twins:
+            feature = _telling_feature(lifts, segment, twins, used)
+            if feature is not None:
+                names[segment] = f"{base} ({_phrase(feature, lifts[segment][feature])})"
     final = unique_names([names[s] for s in segment_ids])
     return pd.DataFrame(
         {

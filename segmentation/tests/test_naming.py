@@ -147,6 +147,25 @@ def test_duplicates_get_distinctive_feature_then_number():
     assert names[4] == "Champions"
 
 
+def test_twins_are_told_apart_by_what_differs_between_them():
+    # Two at-risk segments, both with far fewer visits than average (their own most
+    # distinctive feature): the name must use what sets them apart from each other,
+    # here returns, not the low engagement they share.
+    profiles = {
+        "champions": (10, 30, 5000, 167, 1000, 40, 0.02),
+        "loyal": (20, 20, 2800, 140, 1000, 35, 0.03),
+        "at_risk_returns": (130, 15, 1500, 100, 800, 2, 0.30),
+        "at_risk_quiet": (130, 15, 1500, 100, 800, 1, 0.01),
+    }
+    columns = [*RFM, "event_count", "return_rate"]
+    profile, sizes = make_profile(profiles, columns)
+    names = name_segments(profile, sizes)["segment_name"].tolist()
+    assert names[2:] == [
+        "At-risk regulars (frequent returns)",
+        "At-risk regulars (rare returns)",
+    ]
+
+
 @pytest.mark.parametrize(
     ("lifts", "expected"),
     [
