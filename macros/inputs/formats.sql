@@ -95,10 +95,10 @@
     {%- if not input_is_readable(entity) -%}
         {{ return(default) }}
     {%- endif -%}
-    {%- if input_column_is_temporal(entity, column) -%}
+    {%- set declared = input_column_type(entity, column) -%}
+    {%- if is_temporal_type(declared) -%}
         {#- a typed column reads as ISO text: no scan needed -#}
-        {{ return({'family': 'iso', 'formats': none,
-                   'by': 'column type ' ~ input_column_type(entity, column)}) }}
+        {{ return({'family': 'iso', 'formats': none, 'by': 'column type ' ~ declared}) }}
     {%- endif -%}
     {{ return(adapter.dispatch('detect_date_format', 'segmentation')(entity, column, default)) }}
 {%- endmacro %}
@@ -237,9 +237,10 @@
     {%- if not input_is_readable(entity) -%}
         {{ return(default) }}
     {%- endif -%}
-    {%- if input_column_is_numeric(entity, column) -%}
+    {%- set declared = input_column_type(entity, column) -%}
+    {%- if is_numeric_type(declared) -%}
         {#- a typed number reads as text with '.' and no thousands separator -#}
-        {{ return({'separator': '.', 'by': 'column type ' ~ input_column_type(entity, column)}) }}
+        {{ return({'separator': '.', 'by': 'column type ' ~ declared}) }}
     {%- endif -%}
     {{ return(adapter.dispatch('detect_decimal_separator', 'segmentation')(entity, column, default)) }}
 {%- endmacro %}

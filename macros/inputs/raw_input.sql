@@ -274,23 +274,26 @@
             {{ return(described.dtype | upper) }}
         {%- endfor -%}
     {%- elif origin == 'file' -%}
+        {%- set path = input_path(entity) -%}
+        {%- if not ((path | lower).endswith('.parquet') or (path | lower).endswith('.parq')) -%}
+            {#- CSV is read as text: no need to sniff the whole file again -#}
+            {{ return('VARCHAR') }}
+        {%- endif -%}
         {%- set described = run_query('describe select ' ~ adapter.quote(found[column])
-            ~ ' from ' ~ read_raw_file(input_path(entity)) ~ ' limit 0') -%}
+            ~ ' from ' ~ read_raw_file(path) ~ ' limit 0') -%}
         {{ return(described.rows[0][1] | upper) }}
     {%- endif -%}
     {{ return(none) }}
 {%- endmacro %}
 
 
-{#- Is the input column typed as a date or timestamp, or as a number? -#}
-{% macro input_column_is_temporal(entity, column) -%}
-    {%- set declared = input_column_type(entity, column) or '' -%}
-    {{ return(declared.startswith('TIMESTAMP') or declared.startswith('DATE')) }}
+{#- Is a declared column type (input_column_type) a date or timestamp, or a number? -#}
+{% macro is_temporal_type(declared) -%}
+    {{ return((declared or '').startswith('TIMESTAMP') or (declared or '').startswith('DATE')) }}
 {%- endmacro %}
 
-{% macro input_column_is_numeric(entity, column) -%}
-    {%- set declared = (input_column_type(entity, column) or '').split('(')[0] -%}
-    {{ return(declared in [
+{% macro is_numeric_type(declared) -%}
+    {{ return((declared or '').split('(')[0] in [
         'TINYINT', 'SMALLINT', 'INTEGER', 'INT', 'BIGINT', 'HUGEINT', 'UTINYINT',
         'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT', 'DECIMAL', 'NUMERIC', 'DOUBLE',
         'FLOAT', 'REAL']) }}
