@@ -75,13 +75,22 @@
 
 
 {#- The date format of one column of a raw input: {'family', 'formats', 'by'}.
-    The var date_format (a strftime format, e.g. '%d/%m/%Y %H:%M') wins. Otherwise every
+    A column the input types as a date or timestamp needs no format ('column type ...').
+    Else the var date_format (a strftime format, e.g. '%d/%m/%Y %H:%M') wins. Else every
     family is tried on up to 200,000 of the column's values (a fixed sample of the whole
     input, not its first rows) and the one that parses the most to a year in 1900-2200
     wins; ISO wins a tie.
     A US / European tie (no day above 12 anywhere in the sample) stops the build with a
     sentence asking for date_format. -#}
 {% macro detect_date_format(entity, column) -%}
+    {%- set default = {'family': 'iso', 'formats': none, 'by': 'default'} -%}
+    {%- set readable = input_is_readable(entity) -%}
+    {%- set declared = input_column_type(entity, column) if readable else none -%}
+    {%- if is_temporal_type(declared) -%}
+        {#- a typed column is cast, not parsed: no format, no scan (and a var
+            date_format, which describes text, does not apply) -#}
+        {{ return({'family': 'iso', 'formats': none, 'by': 'column type ' ~ declared}) }}
+    {%- endif -%}
     {%- set chosen = var('date_format', none) -%}
     {%- if chosen -%}
         {%- if "'" in chosen or '%' not in chosen -%}
@@ -91,14 +100,8 @@
         {%- endif -%}
         {{ return({'family': 'custom', 'formats': [chosen], 'by': 'var date_format'}) }}
     {%- endif -%}
-    {%- set default = {'family': 'iso', 'formats': none, 'by': 'default'} -%}
-    {%- if not input_is_readable(entity) -%}
+    {%- if not readable -%}
         {{ return(default) }}
-    {%- endif -%}
-    {%- set declared = input_column_type(entity, column) -%}
-    {%- if is_temporal_type(declared) -%}
-        {#- a typed column reads as ISO text: no scan needed -#}
-        {{ return({'family': 'iso', 'formats': none, 'by': 'column type ' ~ declared}) }}
     {%- endif -%}
     {{ return(adapter.dispatch('detect_date_format', 'segmentation')(entity, column, default)) }}
 {%- endmacro %}
@@ -219,12 +222,21 @@
 
 
 {#- The decimal separator of an amount column: {'separator': '.' | ',', 'by'}.
-    The var decimal_separator wins. Otherwise each sampled value (cleaned by
+    A column the input types as a number needs none ('column type ...'). Else the var
+    decimal_separator wins. Else each sampled value (cleaned by
     amount_digits) is evidence for '.' (12.50, 1,286.01, 0.5), for ',' (12,50,
     1.286,01), or ambiguous (1,234 and 1.234: a thousand, or one point two): the
     separator with the most evidence wins. Ambiguous values alone stop the build with a
     sentence asking for decimal_separator; whole numbers alone read as '.'. -#}
 {% macro detect_decimal_separator(entity, column) -%}
+    {%- set default = {'separator': '.', 'by': 'default'} -%}
+    {%- set readable = input_is_readable(entity) -%}
+    {%- set declared = input_column_type(entity, column) if readable else none -%}
+    {%- if is_numeric_type(declared) -%}
+        {#- a typed number is cast, not parsed (a var decimal_separator, which
+            describes text, does not apply) -#}
+        {{ return({'separator': '.', 'by': 'column type ' ~ declared}) }}
+    {%- endif -%}
     {%- set chosen = var('decimal_separator', none) -%}
     {%- if chosen -%}
         {%- if chosen not in ['.', ','] -%}
@@ -233,14 +245,8 @@
         {%- endif -%}
         {{ return({'separator': chosen, 'by': 'var decimal_separator'}) }}
     {%- endif -%}
-    {%- set default = {'separator': '.', 'by': 'default'} -%}
-    {%- if not input_is_readable(entity) -%}
+    {%- if not readable -%}
         {{ return(default) }}
-    {%- endif -%}
-    {%- set declared = input_column_type(entity, column) -%}
-    {%- if is_numeric_type(declared) -%}
-        {#- a typed number reads as text with '.' and no thousands separator -#}
-        {{ return({'separator': '.', 'by': 'column type ' ~ declared}) }}
     {%- endif -%}
     {{ return(adapter.dispatch('detect_decimal_separator', 'segmentation')(entity, column, default)) }}
 {%- endmacro %}

@@ -300,6 +300,59 @@
 {%- endmacro %}
 
 
+{% macro is_integer_type(declared) -%}
+    {{ return((declared or '').split('(')[0] in [
+        'TINYINT', 'SMALLINT', 'INTEGER', 'INT', 'BIGINT', 'HUGEINT', 'UTINYINT',
+        'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT']) }}
+{%- endmacro %}
+
+
+{#- The contract columns of an input whose declared type already says what they hold,
+    as {column: declared type}. kinds maps each column asked about to the type it needs:
+    'temporal' (a date or timestamp), 'numeric' (any number) or 'integer'. Staging keeps
+    these columns typed (raw_input typed=...) and parses them with a cast: no round trip
+    through text, no pattern matching (bench/RESULTS.md, session 7). -#}
+{% macro typed_input_columns(entity, kinds) -%}
+    {%- set typed = {} -%}
+    {%- if not input_is_readable(entity) -%}{{ return(typed) }}{%- endif -%}
+    {%- for column, kind in kinds.items() -%}
+        {%- set declared = input_column_type(entity, column) -%}
+        {%- if (kind == 'temporal' and is_temporal_type(declared))
+            or (kind == 'numeric' and is_numeric_type(declared))
+            or (kind == 'integer' and is_integer_type(declared)) -%}
+            {%- do typed.update({column: declared}) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(typed) }}
+{%- endmacro %}
+
+
+{#- A typed input column as the type staging works in: a timestamp (in UTC when the
+    column carries a zone), a number or an integer; null when the value does not fit
+    (a NaN amount, an integer too big). -#}
+{% macro cast_typed_input(column, declared, kind) -%}
+    {{ return(adapter.dispatch('cast_typed_input', 'segmentation')(column, declared, kind)) }}
+{%- endmacro %}
+
+{% macro default__cast_typed_input(column, declared, kind) -%}
+    {%- if kind == 'temporal' -%}
+        {{ try_cast_as(column, dbt.type_timestamp()) }}
+    {%- elif kind == 'integer' -%}
+        {{ try_cast_as(column, dbt.type_int()) }}
+    {%- else -%}
+        {{ try_cast_as(column, dbt.type_numeric()) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro duckdb__cast_typed_input(column, declared, kind) -%}
+    {%- if kind == 'temporal' and ('WITH TIME ZONE' in declared or declared == 'TIMESTAMPTZ') -%}
+        timezone('UTC', {{ column }})
+    {%- else -%}
+        {{ default__cast_typed_input(column, declared, kind) }}
+    {%- endif -%}
+{%- endmacro %}
+
+
 {#- Does an input have this (optional) column? Drives which features are built. -#}
 {% macro input_has_column(entity, column) -%}
     {{ return(column in input_columns(entity)) }}
@@ -309,16 +362,19 @@
 {#- A select over one raw input with every contract column as text (missing optional
     columns are null), so staging parses every input the same way. Typed columns
     (integer ids, timestamps, decimals) are cast to text first, so the right-to-erasure
-    filter and the parsing see text whatever the input's types. Rows of customers to
-    forget are left out unless include_forgotten=true. -#}
-{% macro raw_input(entity, include_forgotten=false) -%}
+    filter and the parsing see text whatever the input's types; the columns in typed
+    (typed_input_columns: dates and numbers staging casts directly) keep their type.
+    Rows of customers to forget are left out unless include_forgotten=true. -#}
+{% macro raw_input(entity, include_forgotten=false, typed={}) -%}
     {%- set spec = input_spec(entity) -%}
     {%- set origin = input_origin(entity) -%}
     {%- set found = input_columns(entity) -%}
     select * from (
         select
         {%- for column in spec['required'] + spec['optional'] %}
-            {% if column in found -%}
+            {% if column in typed -%}
+                {{ adapter.quote(found[column]) }}
+            {%- elif column in found -%}
                 cast({{ adapter.quote(found[column]) }} as {{ dbt.type_string() }})
             {%- else -%}
                 cast(null as {{ dbt.type_string() }})

@@ -4,14 +4,58 @@
     cancelled), returned_amount what was given back (the size of every return line),
     net_amount = gross_amount - returned_amount. An order counts as a purchase
     (is_purchase) only when it has a completed line: an order of returns alone (a
-    refund booked as its own order) is never a purchase. -#}
+    refund booked as its own order) is never a purchase.
+    Most orders have one line: their figures are that line's, copied; only orders of
+    several lines are aggregated (on 20M lines / 18M orders the aggregate was the cost,
+    bench/RESULTS.md). -#}
 with
 
 order_lines as (
     select * from {{ ref('int_order_lines_clean') }}
 ),
 
-final as (
+line_figures as (
+    select
+        order_id,
+        customer_id,
+        ordered_at,
+        quantity,
+        channel,
+        product_category,
+        status_group,
+        order_line_count,
+        case
+            when status_group <> 'cancelled' and amount > 0 then amount else 0
+        end as gross_amount,
+        case
+            when status_group = 'returned' then abs(amount) else 0
+        end as returned_amount
+    from order_lines
+),
+
+one_line_orders as (
+    select
+        order_id,
+        customer_id,
+        ordered_at,
+        cast(ordered_at as date) as order_date,
+        cast(1 as {{ dbt.type_bigint() }}) as line_count,
+        quantity,
+        channel,
+        cast(
+            case when product_category is null then 0 else 1 end
+            as {{ dbt.type_bigint() }}
+        ) as category_count,
+        gross_amount,
+        returned_amount,
+        gross_amount - returned_amount as net_amount,
+        status_group = 'completed' as is_purchase,
+        status_group as order_status
+    from line_figures
+    where order_line_count = 1
+),
+
+several_line_orders as (
     select
         order_id,
         -- one customer per order: int_order_lines_validated rejects shared order ids
@@ -22,16 +66,9 @@ final as (
         sum(quantity) as quantity,
         min(channel) as channel,
         {{ count_distinct('product_category') }} as category_count,
-        sum(
-            case when status_group <> 'cancelled' and amount > 0 then amount else 0 end
-        ) as gross_amount,
-        sum(case when status_group = 'returned' then abs(amount) else 0 end)
-            as returned_amount,
-        sum(
-            case when status_group <> 'cancelled' and amount > 0 then amount else 0 end
-        )
-        - sum(case when status_group = 'returned' then abs(amount) else 0 end)
-            as net_amount,
+        sum(gross_amount) as gross_amount,
+        sum(returned_amount) as returned_amount,
+        sum(gross_amount) - sum(returned_amount) as net_amount,
         max(case when status_group = 'completed' then 1 else 0 end) = 1 as is_purchase,
         case
             when min(status_group) = 'cancelled' and max(status_group) = 'cancelled'
@@ -40,8 +77,15 @@ final as (
                 then 'returned'
             else 'completed'
         end as order_status
-    from order_lines
+    from line_figures
+    where order_line_count > 1
     group by order_id
+),
+
+final as (
+    select * from one_line_orders
+    union all
+    select * from several_line_orders
 )
 
 select * from final

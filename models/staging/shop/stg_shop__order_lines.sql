@@ -8,20 +8,38 @@
     negative amount or quantity, or a return status, is a return (status_group
     'returned'), not bad data. Without an amount column, amount = quantity x unit_price. -#}
 {%- set columns = input_spec('orders')['required'] + input_spec('orders')['optional'] %}
+{#- dates and numbers the input already types are cast, not parsed from text -#}
+{%- set kinds = {
+    'ordered_at': 'temporal', 'amount': 'numeric', 'quantity': 'integer',
+    'unit_price': 'numeric'} %}
+{%- set typed = typed_input_columns('orders', kinds) %}
 {%- set date_format = detect_date_format('orders', 'ordered_at') %}
 {%- set has_amount = input_has_column('orders', 'amount') %}
 {%- set amount_column = 'amount' if has_amount else 'unit_price' %}
 {%- set decimal_separator = detect_decimal_separator(
     'orders', amount_column)['separator'] %}
-{%- set amount_expression = parse_amount(amount_column, decimal_separator) %}
+{%- set parsed = {
+    'ordered_at': parse_timestamp('ordered_at', date_format),
+    'amount': parse_amount('amount', decimal_separator),
+    'quantity': try_cast_as('trim(quantity)', dbt.type_int()),
+    'unit_price': parse_amount('unit_price', decimal_separator)} %}
+{%- for column, declared in typed.items() %}
+    {%- do parsed.update({column: cast_typed_input(column, declared, kinds[column])}) %}
+{%- endfor %}
+{%- set amount_expression = parsed['amount'] %}
 {%- if not has_amount %}
-    {%- set amount_expression = '(' ~ amount_expression ~ ') * '
-        ~ try_cast_as('trim(quantity)', dbt.type_int()) %}
+    {%- set amount_expression = '(' ~ parsed['unit_price'] ~ ') * ' ~ parsed['quantity'] %}
 {%- endif %}
+{#- is a raw value there at all (typed: not null; text: not blank)? -#}
+{%- set given = {} %}
+{%- for column in columns %}
+    {%- do given.update({column: 'raw_' ~ column ~ ' is not null' if column in typed
+        else clean_text('raw_' ~ column) ~ ' is not null'}) %}
+{%- endfor %}
 with
 
 source as (
-    {{ raw_input('orders') }}
+    {{ raw_input('orders', typed=typed) }}
 ),
 
 collapsed as (
@@ -42,10 +60,10 @@ parsed as (
     select
         {{ clean_id('order_id') }} as order_id,
         {{ clean_id('customer_id') }} as customer_id,
-        {{ parse_timestamp('ordered_at', date_format) }} as ordered_at,
+        {{ parsed['ordered_at'] }} as ordered_at,
         {{ amount_expression }} as amount,
-        {{ try_cast_as('trim(quantity)', dbt.type_int()) }} as quantity,
-        {{ parse_amount('unit_price', decimal_separator) }} as unit_price,
+        {{ parsed['quantity'] }} as quantity,
+        {{ parsed['unit_price'] }} as unit_price,
         {{ clean_category('product_category') }} as product_category,
         {{ clean_category('channel') }} as channel,
         {{ clean_category('status') }} as status,
@@ -69,17 +87,17 @@ flagged as (
         case
             when order_id is null then 'missing_order_id'
             when customer_id is null then 'missing_customer_id'
-            when {{ clean_text('raw_ordered_at') }} is null then 'missing_ordered_at'
+            when not ({{ given['ordered_at'] }}) then 'missing_ordered_at'
             when
                 ordered_at is null
                 or ordered_at < cast('1900-01-01' as {{ dbt.type_timestamp() }})
                 then 'unparseable_ordered_at'
             when ordered_at > {{ dbt.current_timestamp() }} then 'ordered_in_the_future'
-            when {{ clean_text('raw_' ~ amount_column) }} is null then 'missing_amount'
+            when not ({{ given[amount_column] }}) then 'missing_amount'
             {%- if not has_amount %}
-            when {{ clean_text('raw_quantity') }} is null then 'missing_quantity'
+            when not ({{ given['quantity'] }}) then 'missing_quantity'
             {%- endif %}
-            when {{ clean_text('raw_quantity') }} is not null and quantity is null
+            when {{ given['quantity'] }} and quantity is null
                 then 'unparseable_quantity'
             when amount is null then 'unparseable_amount'
             when amount = 0 then 'zero_amount'
@@ -111,7 +129,10 @@ final as (
         rejection_reason,
         {% for column in columns -%}
             case
-                when rejection_reason is not null then raw_{{ column }}
+                when rejection_reason is not null then
+                    {%- if column in typed %}
+                        cast(raw_{{ column }} as {{ dbt.type_string() }})
+                    {%- else %} raw_{{ column }}{% endif %}
             end as raw_{{ column }},
         {% endfor -%}
         raw_row_count
