@@ -60,6 +60,10 @@ TARGET_1M_RSS_GB = 2.0
 TARGET_10M_RSS_GB = 6.0
 TARGET_10M_VS_1M = 12.0
 
+# The minimal pipeline's limit when --memory-limit is not given (dbt then derives its
+# own, 1.5GB at 20M order lines).
+MINIMAL_MEMORY_LIMIT = "1.5GB"
+
 # The Makefile exports these for every dbt run (2-core machines thrash without).
 DEFAULT_ENV = ("OMP_NUM_THREADS=1", "OMP_WAIT_POLICY=passive")
 
@@ -238,7 +242,8 @@ def child_env(args: argparse.Namespace) -> dict[str, str]:
         )
     env["DBT_THREADS"] = str(args.dbt_threads)
     env["DUCKDB_THREADS"] = str(args.duckdb_threads)
-    env["DUCKDB_MEMORY_LIMIT"] = args.memory_limit
+    if args.memory_limit:
+        env["DUCKDB_MEMORY_LIMIT"] = args.memory_limit
     return env
 
 
@@ -251,7 +256,7 @@ def run_minimal(data: Path, work: Path, args: argparse.Namespace) -> dict[str, o
         "--k", "6", "--n-init", str(args.n_init),
         "--sample-size", str(args.minimal_sample),
         "--threads", str(args.duckdb_threads),
-        "--memory-limit", args.memory_limit,
+        "--memory-limit", args.memory_limit or MINIMAL_MEMORY_LIMIT,
         "--json", str(steps),
     ]  # fmt: skip
     log(f"minimal pipeline: {shlex.join(cmd)}")
@@ -604,7 +609,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--note", help="free text stored with the entry")
     parser.add_argument("--dbt-threads", type=int, default=4)
     parser.add_argument("--duckdb-threads", type=int, default=2)
-    parser.add_argument("--memory-limit", default="1.5GB")
+    parser.add_argument(
+        "--memory-limit",
+        help="DUCKDB_MEMORY_LIMIT for both pipelines; by default dbt derives its own "
+        "(macros/run/memory_limit.sql) and the minimal pipeline gets "
+        + MINIMAL_MEMORY_LIMIT,
+    )
     parser.add_argument(
         "--env",
         nargs="*",
@@ -658,7 +668,7 @@ def main(argv: list[str] | None = None) -> int:
             "settings": {
                 "DBT_THREADS": args.dbt_threads,
                 "DUCKDB_THREADS": args.duckdb_threads,
-                "DUCKDB_MEMORY_LIMIT": args.memory_limit,
+                "DUCKDB_MEMORY_LIMIT": args.memory_limit or "derived",
                 "env": args.env,
                 "extra_vars": args.extra_vars,
                 "with_labels": args.with_labels,

@@ -1,6 +1,7 @@
 {#- After the run: when DuckDB ran out of memory, say in one sentence which models and
-    what to change, instead of leaving the user with DuckDB's generic hint. The limit is
-    shared by every model running at once (DBT_THREADS), so both knobs are named. -#}
+    what to change, instead of leaving the user with DuckDB's generic hint. The limit
+    (derived by set_memory_limit, or DUCKDB_MEMORY_LIMIT) is shared by every model
+    running at once (DBT_THREADS), so both knobs are named. -#}
 {% macro advise_on_memory_errors(results) -%}
     {%- if not execute -%}{{ return('') }}{%- endif -%}
     {%- set failed = [] -%}
@@ -9,12 +10,12 @@
         {%- do failed.append(result.node.name) -%}
     {%- endfor -%}
     {%- if failed -%}
+        {%- set limit = run_query("select current_setting('memory_limit')").rows[0][0] -%}
         {{ log(
             "DuckDB ran out of memory in " ~ failed | join(', ') ~ " (memory_limit "
-            ~ env_var('DUCKDB_MEMORY_LIMIT', '1.5GB') ~ ", shared by the "
-            ~ env_var('DBT_THREADS', '4') ~ " models dbt runs at once). Raise "
-            ~ "DUCKDB_MEMORY_LIMIT (4GB built 10 million customers / 200 million order "
-            ~ "lines, bench/RESULTS.md) and run dbt build again; a lower DBT_THREADS "
+            ~ limit ~ ", shared by the " ~ env_var('DBT_THREADS', '4')
+            ~ " models dbt runs at once). Raise DUCKDB_MEMORY_LIMIT (e.g. "
+            ~ "DUCKDB_MEMORY_LIMIT=8GB) and run dbt build again; a lower DBT_THREADS "
             ~ "also lowers the peak, as fewer models then share the limit.",
             info=true) }}
     {%- endif -%}
