@@ -7,6 +7,9 @@ export DBT_PROJECT_DIR := $(CURDIR)
 # Quiet, single-threaded BLAS/OpenMP: 2-core machines thrash with the defaults.
 export OMP_NUM_THREADS ?= 1
 export OMP_WAIT_POLICY ?= passive
+# The bundled sample is small: four models at once (66 s instead of 76 s). The profile's
+# default is one at a time, fastest on big inputs (bench/RESULTS.md, session 7).
+export DBT_THREADS ?= 4
 
 .PHONY: run test install install-dev build docs report publish lint pytest browser sample clean screenshot test-fast test-spark java
 DATABASE = $${DBT_DUCKDB_PATH:-segmentation.duckdb}

@@ -13,8 +13,8 @@
         {%- set limit = run_query("select current_setting('memory_limit')").rows[0][0] -%}
         {{ log(
             "DuckDB ran out of memory in " ~ failed | join(', ') ~ " (memory_limit "
-            ~ limit ~ ", shared by the " ~ env_var('DBT_THREADS', '4')
-            ~ " models dbt runs at once). Raise DUCKDB_MEMORY_LIMIT (e.g. "
+            ~ limit ~ ", shared by the " ~ env_var('DBT_THREADS', '1')
+            ~ " model(s) dbt runs at once). Raise DUCKDB_MEMORY_LIMIT (e.g. "
             ~ "DUCKDB_MEMORY_LIMIT=8GB) and run dbt build again; a lower DBT_THREADS "
             ~ "also lowers the peak, as fewer models then share the limit.",
             info=true) }}
