@@ -77,7 +77,7 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def _build(workdir: Path, case: str) -> DbtRun:
+def _build(workdir: Path, case: str, extra: dict | None = None) -> DbtRun:
     customer_id, order_id, ordered_at, amount = CASES[case]
     orders = workdir / "orders.parquet"
     with duckdb.connect() as con:
@@ -94,6 +94,7 @@ def _build(workdir: Path, case: str) -> DbtRun:
             "customers_path": str(workdir / "customers.csv"),
             "forget_customer_ids": [str(FORGOTTEN)],
             "as_of_date": "2025-01-01",
+            **(extra or {}),
         },
     )
 
@@ -134,3 +135,32 @@ def test_typed_orders_build_like_text(workdir: Path, case: str) -> None:
         assert decided["date_format"].startswith("detected: "), decided
     else:
         assert decided["date_format"].startswith("column type "), decided
+
+
+def test_text_format_vars_do_not_apply_to_typed_columns(workdir: Path) -> None:
+    # date_format and decimal_separator describe text: a typed column is cast, so a
+    # European setting left over from a CSV export rejects nothing
+    run = _build(
+        workdir,
+        "bigint_ids_timestamp_decimal",
+        extra={"date_format": "%d/%m/%Y", "decimal_separator": ","},
+    )
+    assert run.returncode == 0, run.output[-4000:]
+    outcomes = dict(
+        run.query(
+            "select outcome, row_count from main.data_quality_summary "
+            "where source_table = 'orders' and row_count > 0"
+        )
+    )
+    assert outcomes == {"clean": 600 - 12, "erased": 12}
+    decided = dict(
+        run.query(
+            "select setting, decided_by from main.input_formats "
+            "where source_table = 'orders' "
+            "and setting in ('date_format', 'decimal_separator')"
+        )
+    )
+    assert decided == {
+        "date_format": "column type TIMESTAMP",
+        "decimal_separator": "column type DECIMAL(12,2)",
+    }, decided
