@@ -3,9 +3,10 @@
     environment variable wins. Otherwise it is derived from the input and the machine:
     1.5 GB for 20 million order lines (measured best at 1M customers: lower is slower,
     higher only raises the peak, bench/RESULTS.md), growing with the square root of the
-    order lines (4.7 GB at 200 million, where a fixed 1.5 GB ran out of memory), never
-    below 1.5 GB and never above 40% of the memory DuckDB sees on this machine (half
-    its own default), so that dbt, the Python models and the system keep the rest.
+    order lines (4.7 GB at 200 million, where a fixed 1.5 GB ran out of memory), at
+    least 1.5 GB, and never above 40% of the memory DuckDB sees on this machine (half its
+    own default; on a small machine this cap wins), so that dbt, the Python models and
+    the system keep the rest.
     Returns {'limit': '<n>MB', 'by': a sentence for the log}. -#}
 {% macro memory_limit_for_run() -%}
     {%- set chosen = env_var('DUCKDB_MEMORY_LIMIT', '') | trim -%}

@@ -14,33 +14,35 @@ snapshots as (
     select * from {{ ref('int_feature_snapshots') }}
 ),
 
-orders_at_snapshots as (
+snapshot_dates as (
     select
-        snapshots.snapshot,
-        snapshots.snapshot_date,
-        orders.*
+        max(case when snapshot = 'current' then snapshot_date end)
+            as current_snapshot_date,
+        max(case when snapshot = 'backtest' then snapshot_date end)
+            as backtest_snapshot_date
+    from snapshots
+),
+
+-- one pass over the orders, both snapshots side by side
+-- (macros/features/order_figures.sql)
+aggregated_by_customer as (
+    select
+        orders.customer_id,
+        {{ order_figures_before('current') }},
+        {{ order_figures_before('backtest') }}
     from orders
-    inner join snapshots
-        on orders.order_date < snapshots.snapshot_date
+    cross join snapshot_dates
+    -- the backtest date is earlier: every order it counts is before as_of_date too
+    where orders.order_date < snapshot_dates.current_snapshot_date
+    group by orders.customer_id
 ),
 
 aggregated as (
-    select
-        snapshot,
-        customer_id,
-        min(snapshot_date) as snapshot_date,
-        min(order_date) as first_order_date,
-        max(order_date) as last_order_date,
-        cast(count(*) as {{ dbt.type_bigint() }}) as order_count,
-        {{ count_where("is_purchase") }} as frequency,
-        {{ count_where("order_status = 'returned'") }} as returned_order_count,
-        {{ count_where("order_status = 'cancelled'") }} as cancelled_order_count,
-        sum(net_amount) as monetary,
-        sum(gross_amount) as gross_amount,
-        sum(returned_amount) as returned_amount,
-        avg(line_count) as mean_lines_per_order
-    from orders_at_snapshots
-    group by snapshot, customer_id
+    {{ order_figures_of('current', 'aggregated_by_customer') }}
+
+    union all
+
+    {{ order_figures_of('backtest', 'aggregated_by_customer') }}
 ),
 
 final as (
