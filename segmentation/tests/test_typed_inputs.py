@@ -99,16 +99,32 @@ def _build(workdir: Path, case: str, extra: dict | None = None) -> DbtRun:
     )
 
 
-@pytest.mark.parametrize("case", list(CASES))
-def test_typed_orders_build_like_text(workdir: Path, case: str) -> None:
-    run = _build(workdir, case)
-    assert run.returncode == 0, run.output[-4000:]
-    outcomes = dict(
+def _order_outcomes(run: DbtRun) -> dict[str, int]:
+    """Order lines per outcome (clean, erased, rejected...) in data_quality_summary."""
+    return dict(
         run.query(
             "select outcome, row_count from main.data_quality_summary "
             "where source_table = 'orders' and row_count > 0"
         )
     )
+
+
+def _format_decisions(run: DbtRun) -> dict[str, str]:
+    """What decided the orders' date format and decimal separator (input_formats)."""
+    return dict(
+        run.query(
+            "select setting, decided_by from main.input_formats "
+            "where source_table = 'orders' "
+            "and setting in ('date_format', 'decimal_separator')"
+        )
+    )
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_typed_orders_build_like_text(workdir: Path, case: str) -> None:
+    run = _build(workdir, case)
+    assert run.returncode == 0, run.output[-4000:]
+    outcomes = _order_outcomes(run)
     # every line is clean but the forgotten customer's, which are erased
     assert outcomes == {"clean": 600 - 12, "erased": 12}
     features = run.query(
@@ -123,13 +139,7 @@ def test_typed_orders_build_like_text(workdir: Path, case: str) -> None:
     # +02:00 it is converted to UTC, not read as the 2nd
     assert features[0][2] == date(2024, 1, 1)
     # typed columns need no format detection (no scan of the input while compiling)
-    decided = dict(
-        run.query(
-            "select setting, decided_by from main.input_formats "
-            "where source_table = 'orders' "
-            "and setting in ('date_format', 'decimal_separator')"
-        )
-    )
+    decided = _format_decisions(run)
     assert decided["decimal_separator"].startswith("column type "), decided
     if "with_zone" in case:  # text: detected from the values
         assert decided["date_format"].startswith("detected: "), decided
@@ -146,20 +156,9 @@ def test_text_format_vars_do_not_apply_to_typed_columns(workdir: Path) -> None:
         extra={"date_format": "%d/%m/%Y", "decimal_separator": ","},
     )
     assert run.returncode == 0, run.output[-4000:]
-    outcomes = dict(
-        run.query(
-            "select outcome, row_count from main.data_quality_summary "
-            "where source_table = 'orders' and row_count > 0"
-        )
-    )
+    outcomes = _order_outcomes(run)
     assert outcomes == {"clean": 600 - 12, "erased": 12}
-    decided = dict(
-        run.query(
-            "select setting, decided_by from main.input_formats "
-            "where source_table = 'orders' "
-            "and setting in ('date_format', 'decimal_separator')"
-        )
-    )
+    decided = _format_decisions(run)
     assert decided == {
         "date_format": "column type TIMESTAMP",
         "decimal_separator": "column type DECIMAL(12,2)",
