@@ -75,11 +75,21 @@ backtest.
 Degenerate samples (fewer than 10 customers, no usable feature, or fewer than
 two distinct prepared rows) yield a single ``single_segment`` row that puts
 everyone in one segment.
+
+Cores
+-----
+Each family on each feature set is one task; with a sample of at least
+``PARALLEL_MIN_ROWS`` customers the tasks run in joblib worker processes, one
+per core this process may use (``SEGMENTATION_JOBS`` overrides, 1 = none), the
+slowest families first.  Every task is seeded on its own, so the table is the
+same with any number of workers (on the sample: 44 s in one process, 26 s on
+two cores).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -87,6 +97,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from joblib import Parallel, delayed
 from scipy.cluster.hierarchy import fcluster, linkage
 from sklearn.cluster import HDBSCAN, KMeans
 from sklearn.metrics import (
@@ -969,45 +980,136 @@ def _typed(table: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def _search(
-    sample: pd.DataFrame,
-    p: Mapping[str, Any],
-    truth: np.ndarray | None,
-    feature_set: str | None,
-    with_autoencoder: bool,
-) -> tuple[list[dict[str, Any]], str | None, int]:
-    """Prepare one feature set and fit every family on it.
+# The families of one feature set are fitted as separate tasks, the slowest first,
+# so that they spread over the cores (:func:`_fit_families`).
+AUTOENCODER_TASK = "autoencoder"
+TASK_COST_ORDER = [
+    "gaussian_mixture",
+    AUTOENCODER_TASK,
+    "hdbscan",
+    "kmeans",
+    "ward",
+]
+# Below this many customers the fits take less than starting worker processes.
+PARALLEL_MIN_ROWS = 1000
+JOBS_ENV = "SEGMENTATION_JOBS"
 
-    Returns the candidate rows (with their labels under ``_labels``), the
-    reason the sample cannot be segmented (or None) and the number of
-    distinct prepared rows.
+
+def search_jobs(n_tasks: int, n_rows: int) -> int:
+    """Worker processes for the model search: the cores this process may use.
+
+    ``SEGMENTATION_JOBS`` overrides the core count (1 = no worker processes).
+    Small samples, and a single task, run in this process.  The candidates do
+    not depend on the number of workers: every task is seeded on its own.
     """
+    given = os.environ.get(JOBS_ENV, "").strip()
+    if given:
+        if not given.isdigit() or int(given) < 1:
+            raise ValueError(
+                f"{JOBS_ENV} must be a whole number of at least 1, got {given!r}."
+            )
+        jobs = int(given)
+    else:
+        jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    if n_rows < PARALLEL_MIN_ROWS:
+        return 1
+    return max(1, min(jobs, n_tasks))
+
+
+def _family_rows(
+    family: str, X: np.ndarray, params: Mapping[str, Any], truth: np.ndarray | None
+) -> list[dict[str, Any]]:
+    """Candidate rows of one algorithm family (or the autoencoder) on X."""
+    with threadpool_limits(limits=1):
+        if family == AUTOENCODER_TASK:
+            return _autoencoder_rows(X, params, truth)
+        rows = _candidate_rows("scaled", family, X, params, truth)
+        for row in rows:
+            # What SQL deploys: every customer to the nearest cluster mean.
+            labels = row.get("_labels")
+            if labels is not None and row["algorithm"] in DEPLOYABLE_ALGORITHMS:
+                _, means = cluster_means(X, labels)
+                row["_scored_labels"] = nearest_center(X, means)
+        return rows
+
+
+def _fit_families(
+    tasks: list[tuple[str, np.ndarray, Mapping[str, Any], np.ndarray | None]],
+) -> list[list[dict[str, Any]]]:
+    """Run every (family, X, params, truth) task; results in the tasks' order.
+
+    With more than one core the tasks run in worker processes (joblib), the
+    slowest families first; the rows are the same as in one process.
+    """
+    n_rows = max((task[1].shape[0] for task in tasks), default=0)
+    jobs = search_jobs(len(tasks), n_rows)
+    if jobs == 1:
+        return [_family_rows(*task) for task in tasks]
+    order = sorted(
+        range(len(tasks)), key=lambda i: (TASK_COST_ORDER.index(tasks[i][0]), i)
+    )
+    done = Parallel(n_jobs=jobs, backend="loky", batch_size=1)(
+        delayed(_family_rows)(*tasks[i]) for i in order
+    )
+    results: list[list[dict[str, Any]]] = [[] for _ in tasks]
+    for i, rows in zip(order, done, strict=True):
+        results[i] = rows
+    return results
+
+
+@dataclass
+class _Prepared:
+    """One feature set, prepared: its matrix, or why it cannot be segmented."""
+
+    X: np.ndarray
+    reason: str | None
+    n_distinct: int
+    families: list[str]
+
+
+def _prepare(
+    sample: pd.DataFrame, p: Mapping[str, Any], with_autoencoder: bool
+) -> _Prepared:
+    """Prepare one feature set and list the families to fit on it."""
     prep = make_preparer(p).fit(sample)
     X = prep.transform(sample)
-    n = X.shape[0]
     n_distinct = np.unique(X, axis=0).shape[0] if X.shape[1] else 1
-    reason = _degenerate_reason(n, X, n_distinct, prep.steps_)
-    if reason is not None:
-        return [], reason, n_distinct
-    rows: list[dict[str, Any]] = []
-    for algorithm in ALGORITHM_ORDER:
-        if algorithm in p["algorithms"]:
-            rows += _candidate_rows("scaled", algorithm, X, p, truth)
-    for row in rows:
-        # What SQL deploys: every customer to the nearest cluster mean.
-        labels = row.get("_labels")
-        if labels is not None and row["algorithm"] in DEPLOYABLE_ALGORITHMS:
-            _, means = cluster_means(X, labels)
-            row["_scored_labels"] = nearest_center(X, means)
+    reason = _degenerate_reason(X.shape[0], X, n_distinct, prep.steps_)
+    families = [a for a in ALGORITHM_ORDER if a in p["algorithms"]]
     if with_autoencoder:
-        rows += _autoencoder_rows(X, p, truth)
-    if feature_set is not None:
-        for row in rows:
-            row["feature_set"] = feature_set
-            settings = json.loads(row["parameters"])
-            settings["features"] = list(p["features"])
-            row["parameters"] = to_json(settings)
-    return rows, None, n_distinct
+        families.append(AUTOENCODER_TASK)
+    return _Prepared(X, reason, n_distinct, [] if reason is not None else families)
+
+
+def _search(
+    searches: list[tuple[pd.DataFrame, Mapping[str, Any], str | None, bool]],
+    truth: np.ndarray | None,
+) -> list[tuple[list[dict[str, Any]], str | None, int]]:
+    """Prepare each (sample, params, feature set, with autoencoder) search and
+    fit every family on it, all fits spread over the cores.
+
+    Returns per search the candidate rows (with their labels under
+    ``_labels``), the reason the sample cannot be segmented (or None) and the
+    number of distinct prepared rows.
+    """
+    prepared = [_prepare(sample, p, ae) for sample, p, _, ae in searches]
+    tasks = [
+        (family, prep.X, p, truth)
+        for prep, (_, p, _, _) in zip(prepared, searches, strict=True)
+        for family in prep.families
+    ]
+    fitted = iter(_fit_families(tasks))
+    out = []
+    for prep, (_, p, feature_set, _) in zip(prepared, searches, strict=True):
+        rows = [row for _ in prep.families for row in next(fitted)]
+        if feature_set is not None:
+            for row in rows:
+                row["feature_set"] = feature_set
+                settings = json.loads(row["parameters"])
+                settings["features"] = list(p["features"])
+                row["parameters"] = to_json(settings)
+        out.append((rows, prep.reason, prep.n_distinct))
+    return out
 
 
 def _backtest_table(
@@ -1028,22 +1130,23 @@ def _backtest_table(
     weights = bootstrap_weights(
         len(sample), p["backtest_bootstrap_samples"], p["random_state"]
     )
-    rows: list[dict[str, Any]] = []
     last = list(sets)[-1] if sets else None
+    searches = []
     for name, columns in sets.items():
         # HDBSCAN and the autoencoder cannot be deployed by nearest centroid: they
         # are information, fitted on the widest feature set only.
         algorithms = [
             a for a in p["algorithms"] if name == last or a in DEPLOYABLE_ALGORITHMS
         ]
-        set_rows, _, _ = _search(
-            sample,
-            {**p, "features": columns, "algorithms": algorithms or p["algorithms"]},
-            truth,
-            name,
-            p["include_autoencoder"] and name == last,
+        searches.append(
+            (
+                sample,
+                {**p, "features": columns, "algorithms": algorithms or p["algorithms"]},
+                name,
+                p["include_autoencoder"] and name == last,
+            )
         )
-        rows += set_rows
+    rows = [row for set_rows, _, _ in _search(searches, truth) for row in set_rows]
     if not rows:
         return None
     table = _finalize(rows)
@@ -1142,8 +1245,8 @@ def evaluate_candidates(
     prefix = f"{no_backtest}, so chosen by geometry alone: "
     truth = _truth_codes(sample, true_labels)
     with threadpool_limits(limits=1):
-        rows, reason, n_distinct = _search(
-            sample, p, truth, None, p["include_autoencoder"]
+        [(rows, reason, n_distinct)] = _search(
+            [(sample, p, None, p["include_autoencoder"])], truth
         )
     if reason is not None:
         return _typed(

@@ -12,6 +12,7 @@ import pytest
 from segmentation import candidates as cand
 from segmentation.candidates import CANDIDATE_COLUMNS, evaluate_candidates
 from segmentation.prep import make_preparer, resolve_params
+from segmentation.tests.conftest import make_customer_frame
 
 
 @pytest.fixture(scope="module")
@@ -126,6 +127,35 @@ def test_deterministic_and_row_order_free(customers, fast_params):
     assert first.loc[first["is_selected"], "n_clusters"].item() == 4
 
 
+def test_worker_processes_give_the_same_candidates(monkeypatch):
+    # The families are fitted in worker processes when the cores allow: each is
+    # seeded on its own, so the table must not depend on how many workers ran it.
+    frame, labels = make_customer_frame(n_samples=cand.PARALLEL_MIN_ROWS + 200)
+    params = {
+        "algorithms": ["kmeans", "gaussian_mixture", "ward"],
+        "k_max": 5,
+        "include_autoencoder": True,
+        "stability_splits": 1,
+    }
+    tables = {}
+    for jobs in ("1", "2"):
+        monkeypatch.setenv("SEGMENTATION_JOBS", jobs)
+        tables[jobs] = evaluate_candidates(frame, params, labels)
+    assert cand.search_jobs(n_tasks=4, n_rows=len(frame)) == 2
+    assert set(tables["2"]["feature_space"]) == {"scaled", "autoencoder"}
+    pd.testing.assert_frame_equal(tables["1"], tables["2"])
+
+
+def test_search_jobs_reads_the_environment(monkeypatch):
+    monkeypatch.setenv("SEGMENTATION_JOBS", "3")
+    assert cand.search_jobs(n_tasks=5, n_rows=5000) == 3
+    assert cand.search_jobs(n_tasks=2, n_rows=5000) == 2  # no idle workers
+    assert cand.search_jobs(n_tasks=5, n_rows=cand.PARALLEL_MIN_ROWS - 1) == 1
+    monkeypatch.setenv("SEGMENTATION_JOBS", "zero")
+    with pytest.raises(ValueError, match="SEGMENTATION_JOBS must be a whole number"):
+        cand.search_jobs(n_tasks=5, n_rows=5000)
+
+
 @pytest.mark.parametrize(
     ("n_rows", "identical", "expected"),
     [
@@ -186,6 +216,7 @@ def test_failed_fit_is_kept_with_note(blobs, fast_params, monkeypatch):
         raise ValueError("collapsed component")
 
     monkeypatch.setattr(cand, "_gmm_fit", broken)
+    monkeypatch.setenv("SEGMENTATION_JOBS", "1")  # worker processes would not see it
     frame, _ = blobs
     params = {**fast_params, "algorithms": ["kmeans", "gaussian_mixture"]}
     table = evaluate_candidates(frame, params)
@@ -264,6 +295,7 @@ def test_failed_autoencoder_is_kept_with_note(blobs, monkeypatch):
         raise ValueError("no convergence at all")
 
     monkeypatch.setattr(cand, "autoencoder_embedding", broken)
+    monkeypatch.setenv("SEGMENTATION_JOBS", "1")  # worker processes would not see it
     frame, _ = blobs
     params = {"algorithms": ["kmeans"], "k_max": 4, "stability_splits": 1}
     table = evaluate_candidates(frame, params)
