@@ -98,6 +98,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
+from joblib.externals.loky import get_reusable_executor
 from scipy.cluster.hierarchy import fcluster, linkage
 from sklearn.cluster import HDBSCAN, KMeans
 from sklearn.metrics import (
@@ -1051,6 +1052,9 @@ def _fit_families(
     done = Parallel(n_jobs=jobs, backend="loky", batch_size=1)(
         delayed(_family_rows)(*tasks[i]) for i in order
     )
+    # The workers would idle for minutes holding their memory (1M customers: peak
+    # RSS 2.04 GB instead of 1.95 GB in the models after the search).
+    get_reusable_executor().shutdown(wait=True)
     results: list[list[dict[str, Any]]] = [[] for _ in tasks]
     for i, rows in zip(order, done, strict=True):
         results[i] = rows
