@@ -364,8 +364,9 @@
     (integer ids, timestamps, decimals) are cast to text first, so the right-to-erasure
     filter and the parsing see text whatever the input's types; the columns in typed
     (typed_input_columns: dates and numbers staging casts directly) keep their type.
-    Rows of customers to forget are left out unless include_forgotten=true. -#}
-{% macro raw_input(entity, include_forgotten=false, typed={}) -%}
+    Rows of customers to forget are left out unless include_forgotten=true. files: read
+    only these files of the input's path (incremental orders), none = all of them. -#}
+{% macro raw_input(entity, include_forgotten=false, typed={}, files=none) -%}
     {%- set spec = input_spec(entity) -%}
     {%- set origin = input_origin(entity) -%}
     {%- set found = input_columns(entity) -%}
@@ -383,7 +384,10 @@
         {%- if origin == 'source' %}
         from {{ input_source(entity) }}
         {%- elif origin == 'file' %}
-        from {{ read_raw_file(input_path(entity)) }}
+        from {{ read_raw_file(input_path(entity), files or none) }}
+        {%- if files is not none and files | length == 0 %}
+        where 1 = 0
+        {%- endif %}
         {%- else %}
         where 1 = 0
         {%- endif %}
@@ -394,11 +398,12 @@
 {%- endmacro %}
 
 
-{% macro read_raw_file(path) -%}
-    {{ return(adapter.dispatch('read_raw_file', 'segmentation')(path)) }}
+{#- files: a list of the path's files to read instead of all of them. -#}
+{% macro read_raw_file(path, files=none) -%}
+    {{ return(adapter.dispatch('read_raw_file', 'segmentation')(path, files)) }}
 {%- endmacro %}
 
-{% macro default__read_raw_file(path) -%}
+{% macro default__read_raw_file(path, files=none) -%}
     {{ exceptions.raise_compiler_error(
         "Reading files (" ~ path ~ ") needs DuckDB. On " ~ target.type ~ ", load the file "
         ~ "into a table and build the project from the seeds' place instead.") }}
@@ -407,11 +412,13 @@
 {#- CSV: the dialect (delimiter, quoting, header) is sniffed from the whole file, not its
     first rows (a quote first seen at line 27,634 must not break the read); every field
     is read as text; the encoding is the var file_encoding or detected (file_encoding). -#}
-{% macro duckdb__read_raw_file(path) -%}
+{% macro duckdb__read_raw_file(path, files=none) -%}
+    {%- set read = "'" ~ path ~ "'" if files is none else
+        "['" ~ files | map('replace', "'", "''") | join("', '") ~ "']" -%}
     {%- if (path | lower).endswith('.parquet') or (path | lower).endswith('.parq') -%}
-        read_parquet('{{ path }}')
+        read_parquet({{ read }})
     {%- else -%}
-        read_csv('{{ path }}', header = true, all_varchar = true, sample_size = -1,
+        read_csv({{ read }}, header = true, all_varchar = true, sample_size = -1,
             encoding = '{{ file_encoding(path)["encoding"] }}')
     {%- endif -%}
 {%- endmacro %}
@@ -438,14 +445,14 @@
     {%- if not execute -%}
         {{ return({'encoding': 'utf-8', 'by': 'default'}) }}
     {%- endif -%}
-    {%- set sized = run_query("select size from read_blob('" ~ path ~ "')") -%}
-    {%- if sized.rows | length == 0 -%}
+    {%- set sized = run_query("select max(size) from read_blob('" ~ path ~ "')") -%}
+    {%- if sized.rows[0][0] is none -%}
         {{ return({'encoding': 'utf-8', 'by': 'default'}) }}
     {%- elif sized.rows[0][0] > 536870912 -%}
         {{ return({'encoding': 'utf-8', 'by': 'assumed: the file is larger than 512 MB, not checked'}) }}
     {%- endif -%}
     {%- set decoded = run_query(
-        "select try(decode(content)) is not null from read_blob('" ~ path ~ "')") -%}
+        "select bool_and(try(decode(content)) is not null) from read_blob('" ~ path ~ "')") -%}
     {%- if not decoded.rows[0][0] -%}
         {{ return({'encoding': 'latin-1', 'by': 'detected: the file is not valid UTF-8'}) }}
     {%- endif -%}

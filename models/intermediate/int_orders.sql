@@ -7,11 +7,21 @@
     refund booked as its own order) is never a purchase.
     Most orders have one line: their figures are that line's, copied; only orders of
     several lines are aggregated (on 20M lines / 18M orders the aggregate was the cost,
-    bench/RESULTS.md). -#}
+    bench/RESULTS.md).
+    With the var orders_incremental a build sums again only the orders
+    int_orders_to_refresh names (their rows are deleted first, by the pre-hook). -#}
+{%- set incremental = orders_incremental() %}
+{{ config(
+    materialized='incremental' if incremental else 'table',
+    incremental_strategy='append',
+    pre_hook="{{ delete_orders_to_refresh(this) }}",
+) }}
+-- depends_on: {{ ref('int_orders_to_refresh') }}
 with
 
 order_lines as (
     select * from {{ ref('int_order_lines_clean') }}
+    where {{ is_order_to_refresh('order_id') }}
 ),
 
 line_figures as (

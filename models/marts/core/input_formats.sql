@@ -15,8 +15,11 @@
         {%- set encoding = file_encoding(where) -%}
         {%- do rows.append([entity, none, 'encoding', encoding['encoding'], encoding['by']]) -%}
         {%- if execute -%}
+            {#- sniff_csv reads one file: the first of a glob of deliveries -#}
+            {%- set first = run_query(
+                "select min(filename) from read_blob('" ~ where ~ "')").rows[0][0] -%}
             {%- set dialect = run_query(
-                "select Delimiter, Quote, HasHeader from sniff_csv('" ~ where ~ "', "
+                "select Delimiter, Quote, HasHeader from sniff_csv('" ~ first | replace("'", "''") ~ "', "
                 ~ "sample_size = -1, encoding = '" ~ encoding['encoding'] ~ "')").rows[0] -%}
             {%- set names = {',': 'comma', ';': 'semicolon', '|': 'pipe', '\t': 'tab'} -%}
             {%- do rows.append([entity, none, 'delimiter', names.get(dialect[0], dialect[0]),

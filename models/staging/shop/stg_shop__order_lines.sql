@@ -6,8 +6,33 @@
     Dates and amounts are parsed in the format detected from the data or set by a var
     (macros/inputs/formats.sql; the choice is recorded in input_formats). A line with a
     negative amount or quantity, or a return status, is a return (status_group
-    'returned'), not bad data. Without an amount column, amount = quantity x unit_price. -#}
+    'returned'), not bad data. Without an amount column, amount = quantity x unit_price.
+    With the var orders_incremental a build reads only the files it has not read before
+    (macros/inputs/incremental_orders.sql): a line's key is then its content, and a line
+    seen again in a new file adds to its raw_row_count. -#}
+{%- set incremental = orders_incremental() %}
+{{ config(
+    materialized='incremental' if incremental else 'table',
+    incremental_strategy='delete+insert',
+    unique_key='order_line_id',
+    pre_hook="{{ prepare_order_lines_load(this) }}",
+    post_hook="{{ record_order_files(this) }}",
+) }}
+{%- set plan = order_lines_load_plan(this) if incremental else none %}
+{%- set reads_new_files = incremental and is_incremental()
+    and plan['mode'] == 'new files' %}
+{%- set new_files = plan['files'] if reads_new_files else none %}
+{#- a line read before and seen again in a new file: one more raw row of it -#}
+{%- set raw_row_count = 'keyed.raw_row_count + coalesce(loaded.raw_row_count, 0)'
+    if reads_new_files else 'keyed.raw_row_count' %}
+{%- if incremental and execute %}
+    {{- log("stg_shop__order_lines: reading " ~ (
+        plan['files'] | length ~ " files: " ~ plan['reason'] if plan['mode'] == 'full'
+        else plan['reason']) ~ " (load " ~ plan['load_number'] ~ ")", info=true) }}
+{%- endif %}
 {%- set columns = input_spec('orders')['required'] + input_spec('orders')['optional'] %}
+{%- set raw_columns = [] %}
+{%- for column in columns %}{% do raw_columns.append('raw_' ~ column) %}{% endfor %}
 {#- dates and numbers the input already types are cast, not parsed from text -#}
 {%- set kinds = {
     'ordered_at': 'temporal', 'amount': 'numeric', 'quantity': 'integer',
@@ -39,7 +64,7 @@
 with
 
 source as (
-    {{ raw_input('orders', typed=typed) }}
+    {{ raw_input('orders', typed=typed, files=new_files) }}
 ),
 
 collapsed as (
@@ -47,11 +72,13 @@ collapsed as (
         {% for column in columns -%}
             {{ column }},
         {% endfor -%}
-        count(*) as raw_row_count,
-        row_number() over (
-            partition by order_id
-            order by {{ columns[1:] | join(', ') }}
-        ) as line_number
+        {% if not incremental -%}
+            row_number() over (
+                partition by order_id
+                order by {{ columns[1:] | join(', ') }}
+            ) as line_number,
+        {% endif -%}
+        count(*) as raw_row_count
     from source
     group by {{ columns | join(', ') }}
 ),
@@ -76,8 +103,10 @@ parsed as (
         product_category as raw_product_category,
         channel as raw_channel,
         status as raw_status,
-        raw_row_count,
-        line_number
+        {% if not incremental -%}
+            line_number,
+        {% endif -%}
+        raw_row_count
     from collapsed
 ),
 
@@ -115,28 +144,46 @@ flagged as (
     from parsed
 ),
 
+keyed as (
+    select
+        {% if incremental -%}
+            {{ order_line_content_key('raw_order_id', raw_columns) }}
+        {%- else -%}
+            {{ dbt.concat([
+                "coalesce(raw_order_id, '')",
+                "'#'",
+                "cast(line_number as " ~ dbt.type_string() ~ ")"
+            ]) }}
+        {%- endif %} as order_line_id,
+        *
+    from flagged
+),
+
 final as (
     select
-        {{ dbt.concat([
-            "coalesce(raw_order_id, '')",
-            "'#'",
-            "cast(line_number as " ~ dbt.type_string() ~ ")"
-        ]) }} as order_line_id,
+        keyed.order_line_id,
         {% for column in columns -%}
-            {{ column }},
+            keyed.{{ column }},
         {% endfor -%}
-        status_group,
-        rejection_reason,
+        keyed.status_group,
+        keyed.rejection_reason,
         {% for column in columns -%}
             case
-                when rejection_reason is not null then
+                when keyed.rejection_reason is not null then
                     {%- if column in typed %}
-                        cast(raw_{{ column }} as {{ dbt.type_string() }})
-                    {%- else %} raw_{{ column }}{% endif %}
+                        cast(keyed.raw_{{ column }} as {{ dbt.type_string() }})
+                    {%- else %} keyed.raw_{{ column }}{% endif %}
             end as raw_{{ column }},
         {% endfor -%}
-        raw_row_count
-    from flagged
+        {% if incremental -%}
+            cast({{ plan['load_number'] }} as {{ dbt.type_int() }}) as load_number,
+        {% endif -%}
+        {{ raw_row_count }} as raw_row_count
+    from keyed
+    {%- if reads_new_files %}
+    left join {{ this }} as loaded
+        on keyed.order_line_id = loaded.order_line_id
+    {%- endif %}
 )
 
 select * from final
