@@ -68,9 +68,12 @@ lint: install-dev
 test-fast: install-dev
 	$(BIN)/python -m pytest -q -m "not e2e"
 
-# pytest reuses the sample build `make test` has just run (conftest.sample_build)
+# pytest reuses the sample build `make test` has just run (conftest.sample_build).
+# Test files run two at once (xdist): the model search's own worker processes would
+# only compete with them, so it fits in one process here (SEGMENTATION_JOBS=1).
 pytest: install-dev browser build
-	SEGMENTATION_SAMPLE_BUILD=$(DATABASE):target $(BIN)/python -m pytest -q \
+	SEGMENTATION_SAMPLE_BUILD=$(DATABASE):target SEGMENTATION_JOBS=$${SEGMENTATION_JOBS:-1} \
+		$(BIN)/python -m pytest -q \
 		-n $${PYTEST_WORKERS:-auto} --dist loadfile
 
 ## make test-spark: the Spark lane. Builds the sample on a local Spark session (dbt-spark,
