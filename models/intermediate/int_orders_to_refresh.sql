@@ -1,8 +1,8 @@
 {#- The orders an incremental build validates and sums again (var orders_incremental;
     empty otherwise): orders with a line of the latest load in staging (a new line, or
-    a line seen again), orders of customers erased since the last build, and orders
-    whose first line falls between the as_of_date they were checked against and
-    today's. Read before int_order_lines_validated and int_orders are rebuilt, so it
+    a line seen again), orders of customers erased since the last build, orders left
+    without a line when staging read every file again, and orders whose first line
+    falls between the as_of_date they were checked against and today's. Read before int_order_lines_validated and int_orders are rebuilt, so it
     sees what the last build left. -#}
 -- depends_on: {{ ref('stg_shop__order_lines') }}
 -- depends_on: {{ ref('int_run_parameters') }}
@@ -17,6 +17,11 @@
     {%- if 'checked_as_of_date' not in columns %}
         {%- set previous = none %}
     {%- endif %}
+{%- endif %}
+{%- if previous is not none %}
+    {#- every line of staging is of the latest load: it read every file again -#}
+    {%- set reread = run_query('select min(load_number) = max(load_number) from '
+        ~ staging).rows[0][0] %}
 {%- endif %}
 with
 
@@ -52,6 +57,19 @@ with
         where {{ is_forgotten('customer_id') }}
     ),
 
+    -- after staging read every file again: orders with no line left (a delivery
+    -- written anew without them)
+    vanished_orders as (
+        select checked_lines.order_id
+        from {{ previous }} as checked_lines
+        where
+            {{ 'true' if reread else 'false' }}
+            and not exists (
+                select 1 from {{ staging }} as staged_lines
+                where staged_lines.order_id = checked_lines.order_id
+            )
+    ),
+
     as_of_date_moved as (
         select checked_lines.order_id
         from {{ previous }} as checked_lines
@@ -67,6 +85,8 @@ with
         select order_id from staged_orders
         union
         select order_id from erased_orders
+        union
+        select order_id from vanished_orders
         union
         select order_id from as_of_date_moved
     )

@@ -12,8 +12,8 @@ so the order's time moves), an order id of the first delivery reused by another
 customer, and an erased customer with orders in the first delivery. as_of_date is
 derived from the data, so it moves between the two builds.
 
-Then the first delivery is written anew (a newer file): the next build must read every
-file again, and its order tables must still equal the full read.
+Then the first delivery is written anew without one order: the next build must read
+every file again, and its order tables must equal the full read without that order.
 """
 
 from __future__ import annotations
@@ -156,6 +156,21 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict:
         "second_rows": len(second),
         "deliveries": deliveries,
         "variables": later,
+        "columns": columns,
+        "first_rows": first,
+        # an order of the first delivery no other case touches
+        "dropped_order": next(
+            row["order_id"]
+            for row in candidates[300:]
+            if row["customer_id"]
+            not in (
+                repeated["customer_id"],
+                late_of["customer_id"],
+                reused_of["customer_id"],
+                other_customer,
+                erased,
+            )
+        ),
     }
 
 
@@ -237,12 +252,18 @@ def test_cross_delivery_cases_are_handled_like_a_full_build(builds):
 @pytest.fixture(scope="module")
 def reread(builds, tmp_path_factory: pytest.TempPathFactory) -> DbtRun:
     """A copy of the incremental database built again after the first delivery was
-    written anew (same rows, a newer file): the build must read every file again."""
+    written anew without one order: the build must read every file again."""
     workdir: Path = tmp_path_factory.mktemp("reread")
     database = workdir / "reread.duckdb"
     shutil.copyfile(builds["increment"].database, database)
     first_file = builds["deliveries"] / "orders_2026_01.csv"
     stat = first_file.stat()
+    kept = [
+        row
+        for row in builds["first_rows"]
+        if row["order_id"] != builds["dropped_order"]
+    ]
+    _write(first_file, builds["columns"], kept)
     os.utime(first_file, (stat.st_atime, stat.st_mtime + 60))
     # the order-line chain and the public tables it feeds (the rest is as built)
     chain = [
@@ -267,12 +288,19 @@ def reread(builds, tmp_path_factory: pytest.TempPathFactory) -> DbtRun:
 def test_a_changed_file_is_read_again_in_full(builds, reread):
     assert "orders_2026_01.csv changed since it was read" in reread.output
     assert "reading 2 files" in reread.output
-    for table in ("orders", "rejected_orders", "data_quality_summary"):
+    dropped = builds["dropped_order"]
+    for table in ("orders", "rejected_orders"):
         again, full = _rows(reread, table), _rows(builds["full"], table)
         assert again[0] == full[0], table
+        position = again[0].index("order_id")
+        # the order the new file no longer has is gone; every other row is as before
+        assert all(row[position] != dropped for row in again[1]), table
+        expected = [row for row in full[1] if row[position] != dropped]
+        assert len(expected) < len(full[1]) or table == "rejected_orders", table
+        assert len(again[1]) == len(expected), table
         assert all(
             all(map(_same, ours, theirs))
-            for ours, theirs in zip(again[1], full[1], strict=True)
+            for ours, theirs in zip(again[1], expected, strict=True)
         ), f"{table} differs from a full rebuild after the re-read"
     # the re-read rewrote every line, in one load
     loads = reread.query(
