@@ -89,7 +89,6 @@ two cores).
 from __future__ import annotations
 
 import json
-import os
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -125,6 +124,7 @@ from segmentation.backtest import (
     select_by_backtest,
     usefulness,
 )
+from segmentation.params import worker_count
 from segmentation.prep import (
     ID_COLUMN,
     check_features,
@@ -991,30 +991,6 @@ TASK_COST_ORDER = [
     "kmeans",
     "ward",
 ]
-# Below this many customers the fits take less than starting worker processes.
-PARALLEL_MIN_ROWS = 1000
-JOBS_ENV = "SEGMENTATION_JOBS"
-
-
-def search_jobs(n_tasks: int, n_rows: int) -> int:
-    """Worker processes for the model search: the cores this process may use.
-
-    ``SEGMENTATION_JOBS`` overrides the core count (1 = no worker processes).
-    Small samples, and a single task, run in this process.  The candidates do
-    not depend on the number of workers: every task is seeded on its own.
-    """
-    given = os.environ.get(JOBS_ENV, "").strip()
-    if given:
-        if not given.isdigit() or int(given) < 1:
-            raise ValueError(
-                f"{JOBS_ENV} must be a whole number of at least 1, got {given!r}."
-            )
-        jobs = int(given)
-    else:
-        jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-    if n_rows < PARALLEL_MIN_ROWS:
-        return 1
-    return max(1, min(jobs, n_tasks))
 
 
 def _family_rows(
@@ -1032,6 +1008,11 @@ def _family_rows(
                 _, means = cluster_means(X, labels)
                 row["_scored_labels"] = nearest_center(X, means)
         return rows
+
+
+def search_jobs(n_tasks: int, n_rows: int) -> int:
+    """Worker processes for the model search: ``params.worker_count``."""
+    return worker_count(n_tasks, n_rows)
 
 
 def _fit_families(

@@ -13,6 +13,7 @@ to take its default, read from ``dbt_project.yml`` next to the package
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -85,3 +86,30 @@ def with_defaults(
         for name in missing:
             merged[name] = defaults[names[name]]
     return merged
+
+
+# Below this many customers a fit takes less than starting workers for it.
+PARALLEL_MIN_ROWS = 1000
+JOBS_ENV = "SEGMENTATION_JOBS"
+
+
+def worker_count(n_tasks: int, n_rows: int) -> int:
+    """Workers for independent fits (the model search, the importance forests).
+
+    The cores this process may use; ``SEGMENTATION_JOBS`` overrides the count
+    (1 = everything in this process).  Small samples, and a single task, run
+    in this process.  Results never depend on the count: every task is seeded
+    on its own.
+    """
+    given = os.environ.get(JOBS_ENV, "").strip()
+    if given:
+        if not given.isdigit() or int(given) < 1:
+            raise ValueError(
+                f"{JOBS_ENV} must be a whole number of at least 1, got {given!r}."
+            )
+        jobs = int(given)
+    else:
+        jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    if n_rows < PARALLEL_MIN_ROWS:
+        return 1
+    return max(1, min(jobs, n_tasks))

@@ -11,6 +11,7 @@ import pytest
 
 from segmentation import candidates as cand
 from segmentation.candidates import CANDIDATE_COLUMNS, evaluate_candidates
+from segmentation.params import PARALLEL_MIN_ROWS
 from segmentation.prep import make_preparer, resolve_params
 from segmentation.tests.conftest import make_customer_frame
 
@@ -130,7 +131,7 @@ def test_deterministic_and_row_order_free(customers, fast_params):
 def test_worker_processes_give_the_same_candidates(monkeypatch):
     # The families are fitted in worker processes when the cores allow: each is
     # seeded on its own, so the table must not depend on how many workers ran it.
-    frame, labels = make_customer_frame(n_samples=cand.PARALLEL_MIN_ROWS + 200)
+    frame, labels = make_customer_frame(n_samples=PARALLEL_MIN_ROWS + 200)
     params = {
         "algorithms": ["kmeans", "gaussian_mixture", "ward"],
         "k_max": 5,
@@ -150,7 +151,7 @@ def test_search_jobs_reads_the_environment(monkeypatch):
     monkeypatch.setenv("SEGMENTATION_JOBS", "3")
     assert cand.search_jobs(n_tasks=5, n_rows=5000) == 3
     assert cand.search_jobs(n_tasks=2, n_rows=5000) == 2  # no idle workers
-    assert cand.search_jobs(n_tasks=5, n_rows=cand.PARALLEL_MIN_ROWS - 1) == 1
+    assert cand.search_jobs(n_tasks=5, n_rows=PARALLEL_MIN_ROWS - 1) == 1
     monkeypatch.setenv("SEGMENTATION_JOBS", "zero")
     with pytest.raises(ValueError, match="SEGMENTATION_JOBS must be a whole number"):
         cand.search_jobs(n_tasks=5, n_rows=5000)

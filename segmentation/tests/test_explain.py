@@ -19,6 +19,8 @@ from segmentation.explain import (
     surrogate_rules,
 )
 from segmentation.model import fit_segmentation
+from segmentation.params import PARALLEL_MIN_ROWS
+from segmentation.tests.conftest import make_customer_frame
 
 PARAMS = {"k_max": 6, "include_autoencoder": False, "stability_splits": 1}
 _COALESCE = re.compile(r'coalesce\("([^"]+)", ([^)]+)\)')
@@ -173,3 +175,16 @@ def test_feature_importance(segmented):
         assert group["importance"].sum() == pytest.approx(1.0)
     again = feature_importance(frame, model.sample_assignments, PARAMS)
     pd.testing.assert_frame_equal(importance, again)
+
+
+def test_feature_importance_is_the_same_on_more_cores(monkeypatch):
+    # The forests grow their trees on threads, one per core: every tree is seeded
+    # up front, so the importances must not depend on the number of threads.
+    frame, labels = make_customer_frame(n_samples=PARALLEL_MIN_ROWS + 200)
+    segment_ids = pd.factorize(labels["true_segment"], sort=True)[0] + 1
+    tables = []
+    for jobs in ("1", "2"):
+        monkeypatch.setenv("SEGMENTATION_JOBS", jobs)
+        tables.append(feature_importance(frame, segment_ids, PARAMS))
+    assert tables[0]["segment_id"].nunique() > 2
+    pd.testing.assert_frame_equal(tables[0], tables[1])
