@@ -210,3 +210,32 @@
         1 = 1
     {%- endif -%}
 {%- endmacro %}
+
+
+{#- The keys of `model` an incremental build wrote (for unique_incremental): in a
+    build that read only new files, the order lines of the latest load
+    (written='latest_load', staging) or the orders int_orders_to_refresh names
+    (written='orders_to_refresh', validated and summed again). '1 = 1' (every key)
+    otherwise: without orders_incremental, and when staging holds one load only (the
+    first build, or every file read again). -#}
+{% macro keys_written_by_this_build(model, key_column, written) -%}
+    {%- set staging = ref('stg_shop__order_lines') -%}
+    {%- set orders_to_refresh = ref('int_orders_to_refresh') if written == 'orders_to_refresh' -%}
+    {%- if written not in ['latest_load', 'orders_to_refresh'] -%}
+        {{ exceptions.raise_compiler_error(
+            "written must be 'latest_load' or 'orders_to_refresh', got '" ~ written ~ "'.") }}
+    {%- endif -%}
+    {%- if not execute or not orders_incremental() -%}
+        {{ return('1 = 1') }}
+    {%- endif -%}
+    {%- set partial = run_query(
+        'select min(load_number) < max(load_number) from ' ~ staging).rows[0][0] -%}
+    {%- if not partial -%}
+        {{ return('1 = 1') }}
+    {%- elif written == 'latest_load' -%}
+        {{ return(key_column ~ ' in (select ' ~ key_column ~ ' from ' ~ model
+            ~ ' where load_number = (select max(load_number) from ' ~ model ~ '))') }}
+    {%- else -%}
+        {{ return(key_column ~ ' in (select order_id from ' ~ orders_to_refresh ~ ')') }}
+    {%- endif -%}
+{%- endmacro %}
