@@ -43,3 +43,14 @@
     from {{ relation }}
     where {{ snapshot }}__order_count > 0
 {%- endmacro %}
+
+
+{#- The figures measured from the snapshot's date, from a row's first and last order
+    dates (`row` prefixes the columns, e.g. 'stored.'): one definition for the model
+    and the post-hook that moves kept rows to a new date (incremental_customers.sql). -#}
+{% macro order_figures_as_of(row, snapshot_date) -%}
+    {{ return({
+        'recency_days': days_between(row ~ 'last_order_date', snapshot_date),
+        'tenure_days': days_between(row ~ 'first_order_date', snapshot_date),
+    }) }}
+{%- endmacro %}

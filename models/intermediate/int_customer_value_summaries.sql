@@ -4,12 +4,26 @@
     purchase (an order with a completed line); frequency = repeat purchase days (all but the first);
     recency_weeks = first to last purchase day; age_weeks (the models' T) = first
     purchase day to the snapshot's date; monetary_value = mean net revenue of the
-    repeat purchase days (null without one). -#}
+    repeat purchase days (null without one).
+    With the var orders_incremental it is incremental: a build recomputes the
+    customers customers_to_refresh names; the others keep their figures, and their
+    age grows by the days the snapshot's date moved. -#}
+{%- set incremental = orders_incremental() %}
+{{ config(
+    materialized='incremental' if incremental else 'table',
+    incremental_strategy='append',
+    pre_hook="{{ delete_customers_to_refresh(this) }}",
+    post_hook="{{ move_to_snapshot_dates(this, {'age_weeks': '(cast(round(stored.age_weeks * 7) as '
+        ~ dbt.type_bigint() ~ ') + ' ~ dbt.datediff('stored.snapshot_date',
+        'snapshots.snapshot_date', 'day') ~ ') / 7.0'}) }}",
+) }}
 with
 
 orders as (
     select * from {{ ref('int_orders') }}
-    where is_purchase
+    where
+        is_purchase
+        and {{ customers_to_refresh(this)['condition'] }}
 ),
 
 snapshots as (

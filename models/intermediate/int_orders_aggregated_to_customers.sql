@@ -3,11 +3,23 @@
     count. frequency counts purchases (orders with a completed line; an order of
     returns alone, or of cancelled lines, is not one); monetary is the net revenue:
     gross_amount (what was bought) minus returned_amount (returns and refunds);
-    return_rate is returned_amount / gross_amount (at most 1). -#}
+    return_rate is returned_amount / gross_amount (at most 1).
+    With the var orders_incremental it is incremental: a build recomputes the
+    customers customers_to_refresh names, and moves the others to the new dates. -#}
+{%- set incremental = orders_incremental() %}
+{%- set as_of = order_figures_as_of('', 'snapshot_date') %}
+{{ config(
+    materialized='incremental' if incremental else 'table',
+    incremental_strategy='append',
+    pre_hook="{{ delete_customers_to_refresh(this) }}",
+    post_hook="{{ move_to_snapshot_dates(this, order_figures_as_of('stored.',
+        'snapshots.snapshot_date')) }}",
+) }}
 with
 
 orders as (
     select * from {{ ref('int_orders') }}
+    where {{ customers_to_refresh(this)['condition'] }}
 ),
 
 snapshots as (
@@ -52,7 +64,7 @@ final as (
         snapshot_date,
         first_order_date,
         last_order_date,
-        {{ days_between('last_order_date', 'snapshot_date') }} as recency_days,
+        {{ as_of['recency_days'] }} as recency_days,
         frequency,
         cast(monetary as {{ type_double() }}) as monetary,
         cast(
@@ -62,7 +74,7 @@ final as (
                 else 0
             end as {{ type_double() }}
         ) as avg_order_value,
-        {{ days_between('first_order_date', 'snapshot_date') }} as tenure_days,
+        {{ as_of['tenure_days'] }} as tenure_days,
         cast(
             case
                 when order_count > 1

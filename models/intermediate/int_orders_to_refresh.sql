@@ -2,8 +2,10 @@
     empty otherwise): orders with a line of the latest load in staging (a new line, or
     a line seen again), orders of customers erased since the last build, orders left
     without a line when staging read every file again, and orders whose first line
-    falls between the as_of_date they were checked against and today's. Read before int_order_lines_validated and int_orders are rebuilt, so it
-    sees what the last build left. -#}
+    falls between the as_of_date they were checked against and today's. Read before
+    int_order_lines_validated and int_orders are rebuilt, so it sees what the last
+    build left. With each order, every customer it was or is now of: the per-customer
+    aggregates recompute those customers. -#}
 -- depends_on: {{ ref('stg_shop__order_lines') }}
 -- depends_on: {{ ref('int_run_parameters') }}
 -- depends_on: {{ ref('customers_to_forget') }}
@@ -28,7 +30,9 @@ with
 {% if previous is none %}
 
     final as (
-        select cast(null as {{ dbt.type_string() }}) as order_id
+        select
+            cast(null as {{ dbt.type_string() }}) as order_id,
+            cast(null as {{ dbt.type_string() }}) as customer_id
         where 1 = 0
     )
 
@@ -43,8 +47,10 @@ with
         from {{ staging }}
     ),
 
-    staged_orders as (
-        select staged_lines.order_id
+    staged_lines as (
+        select
+            staged_lines.order_id,
+            staged_lines.customer_id
         from {{ staging }} as staged_lines
         inner join this_load
             on staged_lines.load_number = this_load.load_number
@@ -81,14 +87,31 @@ with
             < greatest(checked_lines.checked_as_of_date, run_parameters.as_of_date)
     ),
 
-    final as (
-        select order_id from staged_orders
+    orders_to_refresh as (
+        select order_id from staged_lines
         union
         select order_id from erased_orders
         union
         select order_id from vanished_orders
         union
         select order_id from as_of_date_moved
+    ),
+
+    -- the customers of each order: before this build (the lines checked last time)
+    -- and after it (the lines of this load)
+    final as (
+        select
+            order_id,
+            customer_id
+        from staged_lines
+
+        union
+
+        select
+            checked_lines.order_id,
+            checked_lines.customer_id
+        from {{ previous }} as checked_lines
+        where checked_lines.order_id in (select order_id from orders_to_refresh)
     )
 
 {% endif %}

@@ -3,7 +3,7 @@
 The sample's orders arrive as two deliveries (two CSV files matched by one glob).
 One database is built on the first delivery, then again, incrementally, after the
 second lands together with erasure requests. A copy of the first build, its
-order-line chain dropped, is built again on both deliveries: a full read of every
+incremental tables dropped, is built again on both deliveries: a full read of every
 file, with the same segment history. Every public table must be the same in the two.
 
 The second delivery holds what makes increments hard: a row that repeats a row of the
@@ -35,11 +35,14 @@ from segmentation.tests.dbt_helpers import PROJECT_DIR, DbtRun, run_dbt
 pytestmark = pytest.mark.e2e  # builds the dbt project: make test, not test-fast
 
 FIRST_DELIVERY_ROWS = 60000
-ORDER_LINE_CHAIN = (
+# the tables orders_incremental makes incremental (the full read builds them anew)
+INCREMENTAL_ORDER_TABLES = (
     "staging.stg_shop__order_lines",
     "staging.stg_shop__order_lines__files",
     "intermediate.int_order_lines_validated",
     "intermediate.int_orders",
+    "intermediate.int_orders_aggregated_to_customers",
+    "intermediate.int_customer_value_summaries",
 )
 # seeds and models, no tests, where the point is the tables (the incremental build
 # runs every test)
@@ -131,11 +134,11 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict:
     )
     # The full rebuild starts from the same first build, so that both databases have
     # the same segment history (segment names follow it), but reads every delivery:
-    # its order-line chain is dropped.
+    # its incremental tables are dropped.
     full_db = workdir / "full.duckdb"
     shutil.copyfile(incremental_db, full_db)
     with duckdb.connect(str(full_db)) as connection:
-        for table in ORDER_LINE_CHAIN:
+        for table in INCREMENTAL_ORDER_TABLES:
             connection.execute(f"drop table {table}")
     _write(deliveries / "orders_2026_02.csv", columns, second)
     later = {**variables, "forget_customer_ids": [erased]}
