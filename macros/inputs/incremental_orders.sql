@@ -34,6 +34,25 @@
 {%- endmacro %}
 
 
+{#- The builds that started on the incremental tables and did not finish them (next to
+    staging): a row per build, written by staging's pre-hook and deleted at the end of
+    a build that built every incremental table (finish_order_build). -#}
+{% macro order_builds_relation(staging_relation) -%}
+    {{ return(staging_relation.incorporate(
+        path={'identifier': staging_relation.identifier ~ '__builds'})) }}
+{%- endmacro %}
+
+
+{#- The models orders_incremental makes incremental, in build order: a build that
+    stops before it has built all of them leaves them out of step, and the next build
+    reads every file again. -#}
+{% macro incremental_order_models() -%}
+    {{ return(['stg_shop__order_lines', 'int_orders_to_refresh',
+        'int_order_lines_validated', 'int_orders', 'int_orders_aggregated_to_customers',
+        'int_customer_value_summaries']) }}
+{%- endmacro %}
+
+
 {#- The files orders_path names now: [{'file', 'size', 'modified'}], by name. -#}
 {% macro order_files_now() -%}
     {%- set listed = run_query(
@@ -90,6 +109,18 @@
             "stg_shop__order_lines was built before orders_incremental was set, so there is "
             ~ "no record of the files it read. Run `dbt build --full-refresh` once; later "
             ~ "builds read only new files.") }}
+    {%- endif -%}
+    {%- set builds = load_relation(order_builds_relation(staging_relation)) -%}
+    {%- if builds is not none -%}
+        {%- set unfinished = run_query("select cast(min(started_at) as "
+            ~ dbt.type_string() ~ ") from " ~ builds ~ " where invocation_id <> '"
+            ~ invocation_id ~ "'").rows[0][0] -%}
+        {%- if unfinished is not none -%}
+            {%- do plan.update({'reason': 'the build started at ' ~ unfinished
+                ~ ' did not finish the incremental tables (a model failed or was '
+                ~ 'skipped, or the build was stopped)'}) -%}
+            {{ return(plan) }}
+        {%- endif -%}
     {%- endif -%}
     {%- set previous = run_query(
         "select filename, size, modified, format_signature from " ~ registry
@@ -238,4 +269,37 @@
     {%- else -%}
         {{ return(key_column ~ ' in (select order_id from ' ~ orders_to_refresh ~ ')') }}
     {%- endif -%}
+{%- endmacro %}
+
+
+{#- Staging's second pre-hook: this build starts on the incremental tables. -#}
+{% macro start_order_build(staging_relation) -%}
+    {%- if not execute or not orders_incremental() -%}{{ return('') }}{%- endif -%}
+    {%- set builds = order_builds_relation(staging_relation) -%}
+    create table if not exists {{ builds }} (
+        invocation_id {{ dbt.type_string() }},
+        started_at {{ dbt.type_timestamp() }}
+    );
+    insert into {{ builds }} values ('{{ invocation_id }}', {{ dbt.current_timestamp() }})
+{%- endmacro %}
+
+
+{#- on-run-end: a build that built every incremental model clears the record of
+    unfinished builds (its own, and those whose tables it has just read again). -#}
+{% macro finish_order_build(results) -%}
+    {%- if not execute or not orders_incremental() -%}{{ return('') }}{%- endif -%}
+    {%- set built = {} -%}
+    {%- for result in results if result.node.resource_type == 'model' -%}
+        {%- do built.update({result.node.name: result}) -%}
+    {%- endfor -%}
+    {%- set staging = built.get('stg_shop__order_lines') -%}
+    {%- if staging is none -%}{{ return('') }}{%- endif -%}
+    {%- for name in incremental_order_models() -%}
+        {%- if name not in built or built[name].status != 'success' -%}
+            {{ return('') }}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set relation = api.Relation.create(database=staging.node.database,
+        schema=staging.node.schema, identifier=staging.node.alias) -%}
+    {{ return('delete from ' ~ order_builds_relation(relation)) }}
 {%- endmacro %}

@@ -252,6 +252,35 @@ def test_cross_delivery_cases_are_handled_like_a_full_build(builds):
         assert erased == [(0,)], name
 
 
+def test_a_build_that_stopped_part_way_is_followed_by_a_full_read(builds, tmp_path):
+    # (before the re-read below, which writes the first delivery anew)
+    # The incremental build built every incremental table: no unfinished build left.
+    assert builds["increment"].query(
+        "select count(*) from staging.stg_shop__order_lines__builds"
+    ) == [(0,)]
+    # A build that stops after staging (here: only staging selected) leaves the
+    # tables after it out of step, so the next build reads every file again.
+    database = tmp_path / "stopped.duckdb"
+    shutil.copyfile(builds["increment"].database, database)
+    staging_only = ["run", "--select", "stg_shop__order_lines"]
+    stopped = assert_build_ok(
+        run_dbt(
+            staging_only, tmp_path / "stopped", builds["variables"], database=database
+        )
+    )
+    assert "reading 2 files" not in stopped.output
+    assert stopped.query(
+        "select count(*) from staging.stg_shop__order_lines__builds"
+    ) == [(1,)]
+    after = assert_build_ok(
+        run_dbt(
+            staging_only, tmp_path / "after", builds["variables"], database=database
+        )
+    )
+    assert "did not finish the incremental tables" in after.output
+    assert "reading 2 files" in after.output
+
+
 @pytest.fixture(scope="module")
 def reread(builds, tmp_path_factory: pytest.TempPathFactory) -> DbtRun:
     """A copy of the incremental database built again after the first delivery was

@@ -15,7 +15,10 @@
     materialized='incremental' if incremental else 'table',
     incremental_strategy='delete+insert',
     unique_key='order_line_id',
-    pre_hook="{{ prepare_order_lines_load(this) }}",
+    pre_hook=[
+        "{{ prepare_order_lines_load(this) }}",
+        "{{ start_order_build(this) }}",
+    ],
     post_hook="{{ record_order_files(this) }}",
 ) }}
 {%- set plan = order_lines_load_plan(this) if incremental else none %}
