@@ -6,7 +6,9 @@ For one size (``--customers``) this script
 2. splits the order lines in two deliveries by time: the last ``--new-share`` of the
    lines (1% by default) is the new delivery, the rest the history;
 3. builds the project with ``orders_incremental`` on the history alone (a full build),
-   then adds the new delivery and builds again (the refresh), in one database;
+   then adds the new delivery and builds again (the refresh), in one database; and
+   the same refresh with ``refit: false`` (score with the stored model, as between
+   refits) on a copy of the history's database;
 4. builds a fresh database on both deliveries at once (the full build the refresh
    must beat).
 
@@ -65,6 +67,7 @@ def build(
     database: Path,
     work: Path,
     args: argparse.Namespace,
+    extra_vars: dict[str, object] | None = None,
 ) -> dict[str, object]:
     """One measured `dbt build` with orders_incremental on the deliveries."""
     run_dir = work / name
@@ -75,6 +78,7 @@ def build(
         "orders_path": str(orders_glob),
         "customers_path": str(data / "customers.parquet"),
         "orders_incremental": True,
+        **(extra_vars or {}),
     }
     cmd = [
         str(bench.REPO / ".venv" / "bin" / "dbt"), "build",
@@ -139,23 +143,37 @@ def main(argv: list[str] | None = None) -> int:
 
     database = work / "incremental.duckdb"
     history = build("history", orders_glob, data, database, work, args)
+    # the same refresh between refits: score with the stored model (refit: false)
+    score_only_database = work / "score_only.duckdb"
+    shutil.copy(database, score_only_database)
     shutil.copy(work / "split" / "orders_new.parquet", deliveries)
     refresh = build("refresh", orders_glob, data, database, work, args)
+    score_only = build(
+        "refresh_score_only", orders_glob, data, score_only_database, work, args,
+        extra_vars={"refit": False},
+    )  # fmt: skip
+    score_only_database.unlink()
     full = build("full", orders_glob, data, work / "full.duckdb", work, args)
 
     share = refresh["wall_seconds"] / full["wall_seconds"]
+    score_only_share = score_only["wall_seconds"] / full["wall_seconds"]
     lines = [
         f"{args.customers:,} customers, {manifest['files']['orders']['rows']:,} order "
         f"lines; the refresh adds {counts['new']:,} ({args.new_share:.0%})",
         f"  history build  {history['wall_seconds']:8.1f} s",
         f"  refresh        {refresh['wall_seconds']:8.1f} s  peak "
         f"{bench.gb(refresh['peak_rss_bytes'])}",
+        f"  refresh, refit: false {score_only['wall_seconds']:8.1f} s  peak "
+        f"{bench.gb(score_only['peak_rss_bytes'])}",
         f"  full build     {full['wall_seconds']:8.1f} s  peak "
         f"{bench.gb(full['peak_rss_bytes'])}",
         f"  refresh / full {share:8.1%}  (target {TARGET_SHARE:.0%}: "
         f"{'met' if share <= TARGET_SHARE else 'not met'})",
+        f"  refresh, refit: false / full {score_only_share:8.1%}",
         "  refresh, slowest nodes:",
         *top_nodes(refresh, args.top),
+        "  refresh, refit: false, slowest nodes:",
+        *top_nodes(score_only, args.top),
         "  full build, slowest nodes:",
         *top_nodes(full, args.top),
     ]
@@ -171,7 +189,13 @@ def main(argv: list[str] | None = None) -> int:
                 "customers": args.customers,
                 "deliveries": counts,
                 "refresh_share": round(share, 4),
-                "runs": {"history": history, "refresh": refresh, "full": full},
+                "score_only_refresh_share": round(score_only_share, 4),
+                "runs": {
+                    "history": history,
+                    "refresh": refresh,
+                    "refresh_score_only": score_only,
+                    "full": full,
+                },
             }
         )
         RESULTS.write_text(json.dumps(entries, indent=1) + "\n")
