@@ -76,6 +76,11 @@ def _clean_rows(rows: list[dict[str, str]], start: int) -> list[dict[str, str]]:
     ]
 
 
+def _of_other_customers(rows: list[dict[str, str]], taken: set[str]) -> dict[str, str]:
+    """The first row whose customer is not one of ``taken``."""
+    return next(row for row in rows if row["customer_id"] not in taken)
+
+
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory: pytest.TempPathFactory) -> dict:
     workdir: Path = tmp_path_factory.mktemp("incremental")
@@ -91,22 +96,17 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict:
     reused_of = next(
         row for row in candidates[20:] if row["customer_id"] != repeated["customer_id"]
     )
-    other_customer = next(
-        row["customer_id"]
-        for row in candidates
-        if row["customer_id"] not in (reused_of["customer_id"], late_of["customer_id"])
-    )
-    erased = next(
-        row["customer_id"]
-        for row in candidates[100:]
-        if row["customer_id"]
-        not in (
-            repeated["customer_id"],
-            late_of["customer_id"],
-            reused_of["customer_id"],
-            other_customer,
-        )
-    )
+    other_customer = _of_other_customers(
+        candidates, {reused_of["customer_id"], late_of["customer_id"]}
+    )["customer_id"]
+    # customers a case uses: the next cases pick rows of other customers
+    taken = {
+        repeated["customer_id"],
+        late_of["customer_id"],
+        reused_of["customer_id"],
+        other_customer,
+    }
+    erased = _of_other_customers(candidates[100:], taken)["customer_id"]
     # a late line dated a day before the order's first line: the order's time moves
     placed = late_of["ordered_at"]
     earlier = f"{placed[:8]}{int(placed[8:10]) - 1:02d}{placed[10:]}"
@@ -162,18 +162,9 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict:
         "columns": columns,
         "first_rows": first,
         # an order of the first delivery no other case touches
-        "dropped_order": next(
-            row["order_id"]
-            for row in candidates[300:]
-            if row["customer_id"]
-            not in (
-                repeated["customer_id"],
-                late_of["customer_id"],
-                reused_of["customer_id"],
-                other_customer,
-                erased,
-            )
-        ),
+        "dropped_order": _of_other_customers(candidates[300:], taken | {erased})[
+            "order_id"
+        ],
     }
 
 
