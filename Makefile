@@ -71,9 +71,10 @@ test-fast: install-dev
 # pytest reuses the sample build `make test` has just run (conftest.sample_build).
 # Test files run two at once (xdist): the model search's own worker processes would
 # only compete with them, so it fits in one process here (SEGMENTATION_JOBS=1).
+# --durations: the 25 slowest tests close the log (where make test's time goes).
 pytest: install-dev browser build
 	SEGMENTATION_SAMPLE_BUILD=$(DATABASE):target SEGMENTATION_JOBS=$${SEGMENTATION_JOBS:-1} \
-		$(BIN)/python -m pytest -q \
+		$(BIN)/python -m pytest -q --durations=25 \
 		-n $${PYTEST_WORKERS:-auto} --dist loadfile
 
 ## make test-spark: the Spark lane. Builds the sample on a local Spark session (dbt-spark,
