@@ -7,7 +7,8 @@ export DBT_PROJECT_DIR := $(CURDIR)
 # Quiet, single-threaded BLAS/OpenMP: 2-core machines thrash with the defaults.
 export OMP_NUM_THREADS ?= 1
 export OMP_WAIT_POLICY ?= passive
-# The bundled sample is small: four models at once (66 s instead of 76 s). The profile's
+# The bundled sample is small: four models at once (session 7: 66 s instead of 76 s with
+# one; 2 to 6 threads were within the noise in session 10). The profile's
 # default is one at a time, fastest on big inputs (bench/RESULTS.md, session 7).
 export DBT_THREADS ?= 4
 
