@@ -27,17 +27,28 @@
 
 {#- Blank-like text ('', 'null', 'none', 'n/a', 'nan', 'unknown') becomes null; the rest
     is trimmed. Used for identifiers and free-text inputs. With blank_words=false only
-    empty text is null (for answers where 'none' is a real value). -#}
+    empty text is null (for answers where 'none' is a real value). The length test first
+    spares the lower() and the list on every longer value (with clean_id's guard below:
+    3.5 -> 1.5 s of one thread per 20 million ids, bench/RESULTS.md, session 12). -#}
 {% macro clean_text(column_name, lowercase=false, blank_words=true) -%}
+    {%- set words = blank_words_list() -%}
     case
         {%- if blank_words %}
-        when lower(trim({{ column_name }})) in ('', 'null', 'none', 'n/a', 'na', 'nan', 'unknown')
+        when
+            length(trim({{ column_name }})) <= {{ words | map('length') | max }}
+            and lower(trim({{ column_name }})) in ('{{ words | join("', '") }}')
             then null
         {%- else %}
         when trim({{ column_name }}) = '' then null
         {%- endif %}
         else {% if lowercase %}lower(trim({{ column_name }})){% else %}trim({{ column_name }}){% endif %}
     end
+{%- endmacro %}
+
+
+{#- The words clean_text reads as blank, in lower case. -#}
+{% macro blank_words_list() -%}
+    {{ return(['', 'null', 'none', 'n/a', 'na', 'nan', 'unknown']) }}
 {%- endmacro %}
 
 
@@ -54,8 +65,14 @@
     regexp_replace({{ clean_text(column_name) }}, '^([0-9]+)[.]0+$', '$1')
 {%- endmacro %}
 
+{#- A value without a '.' cannot be a float-written integer: the regular expression
+    runs only on the values with one. -#}
 {% macro duckdb__clean_id(column_name) -%}
-    regexp_replace({{ clean_text(column_name) }}, '^([0-9]+)[.]0+$', '\1')
+    case
+        when contains({{ column_name }}, '.')
+            then regexp_replace({{ clean_text(column_name) }}, '^([0-9]+)[.]0+$', '\1')
+        else {{ clean_text(column_name) }}
+    end
 {%- endmacro %}
 
 
